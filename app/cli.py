@@ -1,0 +1,96 @@
+"""Command line: `flask seed`, `flask users …` (plus Flask-Migrate's `flask db …`)."""
+from __future__ import annotations
+
+import secrets
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from app.core.models import Department
+from app.core.seeds import SeedError, load_all
+from app.extensions import db
+
+
+@click.command("seed")
+@click.option("--demo", is_flag=True, help="Also load a small demo data set.")
+@with_appcontext
+def seed_command(demo: bool) -> None:
+    """Load reference data (departments, measures, roles) idempotently."""
+    try:
+        report = load_all()
+    except SeedError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Reference data: {report}")
+    if demo:
+        from app.core.demo import load_demo
+
+        click.echo(f"Demo data: {load_demo()}")
+
+
+def ensure_admin(username: str | None, password: str | None) -> str | None:
+    """Make sure an administrator exists. Returns a generated password to print once."""
+    sm = current_app.appbuilder.sm
+    admin_role = sm.find_role(sm.auth_role_admin)
+    username = username or "admin"
+    if sm.find_user(username=username) is not None:
+        return None
+    if any(admin_role in (u.roles or []) for u in sm.get_all_users()):
+        return None
+    generated = None
+    if not password:
+        generated = password = secrets.token_urlsafe(12) + "9a"
+    office = db.session.query(Department).filter_by(code="OFFICE").one()
+    user = sm.add_user(username, "Admin", "User", f"{username}@puwan.local", admin_role,
+                       password=password, commit=False)
+    if not user:
+        raise click.ClickException("could not create the administrator")
+    user.department_id = office.id
+    db.session.commit()
+    return generated
+
+
+users = click.Group("users", help="Manage users.")
+
+
+@users.command("create")
+@click.option("--username", required=True)
+@click.option("--password", required=True, prompt=True, hide_input=True)
+@click.option("--department", "department_code", required=True, help="Department code, e.g. IPB")
+@click.option("--role", "role_names", multiple=True, required=True)
+@click.option("--first-name", default="")
+@click.option("--last-name", default="")
+@click.option("--email", default=None)
+@click.option("--locale", default=None, type=click.Choice(["zh", "ja", "en"]))
+@with_appcontext
+def create_user(username, password, department_code, role_names, first_name, last_name, email,
+                locale):
+    """Create a user in a department with one or more roles."""
+    from app.core.security import password_policy
+    from flask_appbuilder.exceptions import PasswordComplexityValidationError
+
+    sm = current_app.appbuilder.sm
+    try:
+        password_policy(password)
+    except PasswordComplexityValidationError as exc:
+        raise click.ClickException(str(exc)) from exc
+    department = db.session.query(Department).filter_by(code=department_code).one_or_none()
+    if department is None:
+        raise click.ClickException(f"unknown department {department_code}")
+    roles = [sm.find_role(name) for name in role_names]
+    if None in roles:
+        raise click.ClickException(f"unknown role in {role_names}")
+    user = sm.add_user(username, first_name or username, last_name or "-",
+                       email or f"{username}@puwan.local", roles, password=password, commit=False)
+    if not user:
+        db.session.rollback()
+        raise click.ClickException("could not create the user (duplicate username or e-mail?)")
+    user.department_id = department.id
+    user.locale = locale
+    db.session.commit()
+    click.echo(f"Created {username} in {department_code}")
+
+
+def register_cli(app) -> None:
+    app.cli.add_command(seed_command)
+    app.cli.add_command(users)

@@ -1,0 +1,95 @@
+"""The one write path for a department-owned record, shared by UI views and REST APIs.
+
+Each command runs in one transaction: flush, check (department scope, targets of relations,
+the model's own rules), then commit — or roll back everything and raise a CommandError.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from flask_babel import lazy_gettext as _
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+
+from app.core.exceptions import CommandError, ForbiddenError, ValidationFailed
+from app.core.scope import current_scope, scoped_relationships
+from app.extensions import db
+
+
+class RecordCommands:
+    def __init__(self, model):
+        self.model = model
+
+    # --- checks ------------------------------------------------------------------------------
+    def _check_write(self, item, original_department_id: int | None) -> None:
+        scope = current_scope()
+        if original_department_id is not None and not scope.can_write(original_department_id):
+            raise ForbiddenError()
+        department_id = item.owning_department_id
+        if department_id is None:
+            raise ValidationFailed(errors={"department": [_("Choose a department.")]})
+        if not scope.can_write(department_id):
+            raise ForbiddenError(_("You may not put a record into another department."))
+        for rel in scoped_relationships(type(item)):
+            target = getattr(item, rel.key)
+            if rel.key == "department" or target is None:
+                continue
+            if not scope.can_write(target.owning_department_id):
+                raise ValidationFailed(
+                    errors={rel.key: [_("This record belongs to another department.")]}
+                )
+        validate = getattr(item, "validate_record", None)
+        if validate is not None:
+            validate()
+
+    # --- transaction ---------------------------------------------------------------------------
+    def _run(self, work) -> None:
+        session = db.session
+        try:
+            work(session)
+            session.commit()
+        except CommandError:
+            session.rollback()
+            raise
+        except IntegrityError as exc:
+            session.rollback()
+            raise ValidationFailed(
+                _("A record with the same unique value already exists, or a required value is missing.")
+            ) from exc
+        except SQLAlchemyError as exc:
+            session.rollback()
+            raise CommandError(_("The database rejected the change; nothing was saved.")) from exc
+
+    def create(self, item) -> None:
+        def work(session):
+            scope = current_scope()
+            # A new record belongs to the author's department unless one was chosen.
+            if item.owning_department_id is None and scope.department_id is not None:
+                item.department_id = scope.department_id
+            if item.owning_department_id is None:
+                raise ValidationFailed(errors={"department": [_("Choose a department.")]})
+            session.add(item)
+            session.flush()
+            self._check_write(item, None)
+
+        self._run(work)
+
+    def update(self, item, original_department_id: int | None) -> None:
+        def work(session):
+            session.add(item)
+            session.flush()
+            self._check_write(item, original_department_id)
+
+        self._run(work)
+
+    def delete(self, items: Iterable) -> None:
+        items = list(items)
+        scope = current_scope()
+
+        def work(session):
+            for item in items:
+                if not scope.can_write(item.owning_department_id):
+                    raise ForbiddenError()
+                session.delete(item)
+            session.flush()
+
+        self._run(work)

@@ -1,0 +1,66 @@
+"""A small demo data set so a newcomer sees something on every page (`flask seed --demo`)."""
+from __future__ import annotations
+
+import random
+
+from flask import current_app
+
+from app.core.models import Department
+from app.extensions import db
+from app.registers.enterprises.models import Enterprise
+from app.registers.enterprises.validators import CHARSET, uscc_check_char
+
+DEMO_PASSWORD = "Demo-password-2026"
+DEMO_USERS = [
+    # username, department, role, locale
+    ("ipb_staff", "IPB", "Department staff", None),
+    ("edb_staff", "EDB", "Department staff", None),
+    ("aab_staff", "AAB", "Department staff", None),
+    ("ja_window", "IPB", "Japanese window", "ja"),
+    ("office_reader", "OFFICE", "Zone reader", None),
+    ("auditor", "DIS", "Auditor", None),
+]
+DEMO_ENTERPRISES = [
+    ("大连普湾精细化工有限公司", "大連普湾ファインケミカル有限公司", "Dalian Puwan Fine Chemicals Co., Ltd.", "chemical", True, "IPB"),
+    ("普湾新材料科技有限公司", None, "Puwan New Materials Technology Co., Ltd.", "chemical", False, "IPB"),
+    ("大连松木汽车部品有限公司", "大連松木自動車部品有限公司", "Dalian Matsuki Auto Parts Co., Ltd.", "automotive", True, "EDB"),
+    ("普湾港口物流有限公司", None, "Puwan Port Logistics Co., Ltd.", "logistics", False, "EDB"),
+    ("大连湾食品加工有限公司", None, "Dalian Bay Food Processing Co., Ltd.", "food", False, "AAB"),
+    ("普湾智能装备制造有限公司", None, "Puwan Intelligent Equipment Co., Ltd.", "equipment", False, "AAB"),
+]
+
+
+def demo_uscc(rng: random.Random) -> str:
+    body = "91" + "210200" + "".join(rng.choice(CHARSET) for _ in range(9))
+    return body + uscc_check_char(body)
+
+
+def load_demo() -> str:
+    sm = current_app.appbuilder.sm
+    departments = {d.code: d for d in db.session.query(Department)}
+    users = 0
+    for username, code, role_name, locale in DEMO_USERS:
+        if sm.find_user(username=username):
+            continue
+        user = sm.add_user(username, username, code, f"{username}@puwan.local",
+                           sm.find_role(role_name), password=DEMO_PASSWORD, commit=False)
+        user.department_id = departments[code].id
+        user.locale = locale
+        users += 1
+    db.session.flush()
+    rng = random.Random(2026)
+    created = 0
+    for name_zh, name_ja, name_en, industry, japanese, code in DEMO_ENTERPRISES:
+        uscc = demo_uscc(rng)
+        if db.session.query(Enterprise).filter_by(name_zh=name_zh).first():
+            continue
+        secretary = sm.find_user(username=f"{code.lower()}_staff")
+        db.session.add(Enterprise(
+            uscc=uscc, name_zh=name_zh, name_ja=name_ja, name_en=name_en, industry=industry,
+            japanese_funded=japanese, stage=rng.choice(["construction", "producing"]),
+            export_enterprise=rng.random() < 0.5, address="大连市金普新区普湾经济区",
+            department_id=departments[code].id, secretary=secretary,
+        ))
+        created += 1
+    db.session.commit()
+    return f"{users} users (password {DEMO_PASSWORD}), {created} enterprises"

@@ -1,0 +1,153 @@
+"""Shared models and mixins: departments, the department-aware user, ownership and audit."""
+from __future__ import annotations
+
+from flask import g, has_request_context
+from flask_appbuilder import Model
+from flask_appbuilder.security.sqla.models import User
+from flask_babel import get_locale
+from flask_login import current_user
+from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, String
+from sqlalchemy.orm import declared_attr, relationship
+
+from app.core.timeutil import utcnow
+
+
+class Department(Model):
+    """An organisation unit of the plan (reference data, seeded from seeds/departments.yaml)."""
+
+    __tablename__ = "department"
+    id = Column(Integer, primary_key=True)
+    code = Column(String(16), unique=True, nullable=False)
+    name_zh = Column(String(100), nullable=False)
+    name_ja = Column(String(100), nullable=False)
+    name_en = Column(String(150), nullable=False)
+
+    @property
+    def owning_department_id(self) -> int:
+        return self.id
+
+    def localized_name(self) -> str:
+        lang = str(get_locale() or "zh") if has_request_context() else "zh"
+        return getattr(self, f"name_{lang[:2]}", None) or self.name_zh
+
+    def __str__(self) -> str:
+        return self.localized_name()
+
+
+class Measure(Model):
+    """A measure of the plan (A1–C4). Departments take part as lead or co-operating."""
+
+    __tablename__ = "measure"
+    id = Column(Integer, primary_key=True)
+    code = Column(String(4), unique=True, nullable=False)
+    title_zh = Column(String(200), nullable=False)
+    title_ja = Column(String(200), nullable=False)
+    title_en = Column(String(200), nullable=False)
+    # True when the plan says "all departments" co-operate.
+    all_departments_cooperate = Column(Boolean, nullable=False, default=False)
+    participants = relationship("MeasureDepartment", cascade="all, delete-orphan")
+
+    def __str__(self) -> str:
+        lang = str(get_locale() or "zh") if has_request_context() else "zh"
+        return f"{self.code} {getattr(self, f'title_{lang[:2]}', self.title_zh)}"
+
+
+class MeasureDepartment(Model):
+    """谁牵头谁负责: the lead department owns a measure, co-operating departments support it."""
+
+    __tablename__ = "measure_department"
+    measure_id = Column(Integer, ForeignKey("measure.id", ondelete="CASCADE"), primary_key=True)
+    department_id = Column(Integer, ForeignKey("department.id"), primary_key=True)
+    role = Column(String(12), nullable=False)  # "lead" or "cooperating"
+    department = relationship(Department)
+
+
+class PuwanUser(User):
+    """FAB's user with the department it belongs to and its remembered UI language."""
+
+    __tablename__ = "ab_user"
+    department_id = Column(Integer, ForeignKey("department.id"), nullable=True, index=True)
+    department = relationship(Department)
+    locale = Column(String(8), nullable=True)
+
+    @property
+    def owning_department_id(self) -> int | None:
+        # Before a flush the relationship may be set while the column is not yet.
+        department = self.department
+        return department.id if department is not None else self.department_id
+
+    @classmethod
+    def visible_clause(cls, scope):
+        return cls.department_id.in_(scope.read or ())
+
+
+def current_actor():
+    """The authenticated user of this request (session or JWT), or None outside requests."""
+    if not has_request_context():
+        return None
+    user = getattr(g, "user", None)
+    if user is not None and getattr(user, "is_authenticated", False):
+        return user
+    if current_user and current_user.is_authenticated:
+        return current_user
+    return None
+
+
+def _actor_id() -> int | None:
+    actor = current_actor()
+    return getattr(actor, "id", None)
+
+
+class AuditMixin:
+    """Created/changed by and at, in UTC."""
+
+    created_on = Column(DateTime, default=utcnow, nullable=False)
+    changed_on = Column(DateTime, default=utcnow, onupdate=utcnow, nullable=False)
+
+    @declared_attr
+    def created_by_fk(cls):
+        return Column(Integer, ForeignKey("ab_user.id"), default=_actor_id, nullable=True)
+
+    @declared_attr
+    def changed_by_fk(cls):
+        return Column(
+            Integer, ForeignKey("ab_user.id"), default=_actor_id, onupdate=_actor_id, nullable=True
+        )
+
+    @declared_attr
+    def created_by(cls):
+        return relationship(
+            PuwanUser,
+            primaryjoin=f"{cls.__name__}.created_by_fk == PuwanUser.id",
+            info={"scope_check": False},
+        )
+
+    @declared_attr
+    def changed_by(cls):
+        return relationship(
+            PuwanUser,
+            primaryjoin=f"{cls.__name__}.changed_by_fk == PuwanUser.id",
+            info={"scope_check": False},
+        )
+
+
+class DepartmentOwnedMixin:
+    """A record owned by one department; department isolation keys on ``department_id``."""
+
+    @declared_attr
+    def department_id(cls):
+        return Column(Integer, ForeignKey("department.id"), nullable=False, index=True)
+
+    @declared_attr
+    def department(cls):
+        return relationship(Department)
+
+    @property
+    def owning_department_id(self) -> int | None:
+        # Before a flush the relationship may be set while the column is not yet.
+        department = self.department
+        return department.id if department is not None else self.department_id
+
+    @classmethod
+    def visible_clause(cls, scope):
+        return cls.department_id.in_(scope.read or ())

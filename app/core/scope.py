@@ -1,0 +1,98 @@
+"""Department isolation: who may read and write which department's records.
+
+The scope is derived from permissions (not role names) so administrators can grant it:
+``can_read_all`` / ``can_write_all`` / ``can_serve_japanese_funded`` on the ``DepartmentScope``
+view-menu. Everyone else reads and writes their own department only.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import g, has_request_context
+from sqlalchemy import false, inspect
+from sqlalchemy.orm import RelationshipDirection
+
+from app.core.models import current_actor
+
+SCOPE_VIEW = "DepartmentScope"
+READ_ALL = "can_read_all"
+WRITE_ALL = "can_write_all"
+SERVE_JAPANESE = "can_serve_japanese_funded"
+SCOPE_PERMISSIONS = (READ_ALL, WRITE_ALL, SERVE_JAPANESE)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """``None`` means every department; a frozenset lists the departments allowed."""
+
+    read: frozenset[int] | None
+    write: frozenset[int] | None
+    serves_japanese: bool = False
+    department_id: int | None = None
+
+    def can_read(self, department_id: int | None) -> bool:
+        return self.read is None or department_id in self.read
+
+    def can_write(self, department_id: int | None) -> bool:
+        return self.write is None or department_id in self.write
+
+
+UNRESTRICTED = Scope(read=None, write=None, serves_japanese=True)
+NOBODY = Scope(read=frozenset(), write=frozenset())
+
+
+def _has(actor, permission: str) -> bool:
+    for role in actor.roles:
+        for pv in role.permissions:
+            if pv.permission.name == permission and pv.view_menu.name == SCOPE_VIEW:
+                return True
+    return False
+
+
+def scope_for(actor) -> Scope:
+    if actor is None:
+        return NOBODY
+    own = frozenset({actor.department_id}) if actor.department_id else frozenset()
+    return Scope(
+        read=None if _has(actor, READ_ALL) else own,
+        write=None if _has(actor, WRITE_ALL) else own,
+        serves_japanese=_has(actor, SERVE_JAPANESE),
+        department_id=actor.department_id,
+    )
+
+
+def current_scope() -> Scope:
+    """The scope of this request, computed once per request; unrestricted outside requests (CLI)."""
+    if not has_request_context():
+        return UNRESTRICTED
+    actor = current_actor()
+    cached = g.get("_puwan_scope")
+    if cached is not None and cached[0] == getattr(actor, "id", None):
+        return cached[1]
+    scope = scope_for(actor)
+    g._puwan_scope = (getattr(actor, "id", None), scope)
+    return scope
+
+
+def visibility_clause(model):
+    """SQL criterion restricting ``model`` to what the current actor may read; None = no limit."""
+    declared = getattr(model, "visible_clause", None)
+    if declared is None:
+        return None
+    scope = current_scope()
+    if scope.read is None:
+        return None
+    if not scope.read and not scope.serves_japanese:
+        return false()
+    return declared(scope)
+
+
+def scoped_relationships(model):
+    """Many-to-one relationships whose target belongs to a department (checked on every write)."""
+    for rel in inspect(model).relationships:
+        if rel.direction is not RelationshipDirection.MANYTOONE:
+            continue
+        if rel.info.get("scope_check", True) is False:
+            continue
+        if hasattr(rel.mapper.class_, "owning_department_id"):
+            yield rel

@@ -1,0 +1,34 @@
+"""Instants are stored as naive UTC; they are shown in the display timezone (Asia/Shanghai)."""
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from flask import current_app, has_app_context
+
+UTC = dt.timezone.utc
+
+
+def utcnow() -> dt.datetime:
+    """Naive UTC, the storage convention of every DateTime column."""
+    return dt.datetime.now(UTC).replace(tzinfo=None)
+
+
+def display_tz() -> ZoneInfo:
+    name = "Asia/Shanghai"
+    if has_app_context():
+        name = current_app.config.get("DISPLAY_TIMEZONE", name)
+    return ZoneInfo(name)
+
+
+def to_display(value: dt.datetime | None) -> dt.datetime | None:
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(display_tz())
+
+
+def format_display(value: dt.datetime | None) -> str:
+    shown = to_display(value)
+    return shown.strftime("%Y-%m-%d %H:%M") if shown else ""

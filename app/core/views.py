@@ -1,0 +1,331 @@
+"""Base UI view and REST API for department-owned registers.
+
+Registers configure these (columns, labels, filters); the behaviour that keeps a department's
+data safe lives here once: scoped data interface, the shared write command, POST-only mutations.
+"""
+from __future__ import annotations
+
+import csv
+import io
+
+from flask import abort, flash, g, redirect, request, send_file
+from flask_appbuilder import ModelRestApi, ModelView, expose, has_access
+from flask_appbuilder.actions import action as fab_action
+from flask_appbuilder.models.sqla.filters import FilterInFunction
+from flask_appbuilder.security.decorators import permission_name
+from flask_appbuilder.urltools import get_filter_args, get_order_args
+from flask_babel import lazy_gettext as _
+from marshmallow import ValidationError
+
+from app.core.commands import RecordCommands
+from app.core.exceptions import CommandError, NotFoundError
+from app.core.models import Department
+from app.core.scope import current_scope, scoped_relationships
+from app.core.timeutil import format_display
+from app.extensions import db
+
+EXPORT_LIMIT = 50_000
+
+
+def writable_department_ids() -> list[int]:
+    scope = current_scope()
+    if scope.write is None:
+        return [row.id for row in db.session.query(Department.id)]
+    return sorted(scope.write)
+
+
+def _relation_filters(model) -> dict:
+    """Choices of every department-bound relation are limited to what the user may write to."""
+    filters = {}
+    for rel in scoped_relationships(model):
+        target = rel.mapper.class_
+        column = "id" if target is Department else "department_id"
+        filters[rel.key] = [[column, FilterInFunction, writable_department_ids]]
+    return filters
+
+
+class ScopedModelView(ModelView):
+    """CRUD view whose every path honours department isolation (see app.core.interface)."""
+
+    list_template = "puwan/list.html"
+    method_permission_name = {"export": "export"}
+    export_columns: list[str] | None = None
+
+    def __init__(self, **kwargs):
+        rel = _relation_filters(self.datamodel.obj)
+        self.add_form_query_rel_fields = {**rel, **(self.add_form_query_rel_fields or {})}
+        self.edit_form_query_rel_fields = {**rel, **(self.edit_form_query_rel_fields or {})}
+        super().__init__(**kwargs)
+        self.commands = RecordCommands(self.datamodel.obj)
+
+    # --- form helpers ----------------------------------------------------------------------------
+    def _command_failed(self, form, error: CommandError) -> None:
+        g._puwan_form_status = error.status
+        for field, messages in error.errors.items():
+            if field in form:
+                form[field].errors = list(form[field].errors) + [str(m) for m in messages]
+        flash(str(error.message), "danger")
+
+    def _render_form(self, template, title, widgets, **extra):
+        status = g.pop("_puwan_form_status", 200 if request.method == "GET" else 422)
+        return self.render_template(template, title=title, widgets=widgets, **extra), status
+
+    # --- add / edit / delete through the shared command ---------------------------------------------
+    def _add(self):
+        get_filter_args(self._filters, disallow_if_not_in_search=False)
+        exclude_cols = self._filters.get_relation_cols()
+        form = self.add_form.refresh()
+        if request.method == "POST":
+            self._fill_form_exclude_cols(exclude_cols, form)
+            if form.validate():
+                self.process_form(form, True)
+                item = self.datamodel.obj()
+                form.populate_obj(item)
+                try:
+                    self.commands.create(item)
+                except CommandError as error:
+                    self._command_failed(form, error)
+                else:
+                    self.post_add(item)
+                    flash(self.add_row_message, "success")
+                    return None
+        else:
+            self.update_redirect()
+        return self._get_add_widget(form=form, exclude_cols=exclude_cols)
+
+    def _edit(self, pk):
+        get_filter_args(self._filters, disallow_if_not_in_search=False)
+        exclude_cols = self._filters.get_relation_cols()
+        item = self.datamodel.get(pk, self._base_filters)
+        if not item:
+            abort(404)
+        pk = self.datamodel.get_pk_value(item)
+        original_department = item.owning_department_id
+        if request.method == "POST":
+            form = self.edit_form.refresh(request.form)
+            self._fill_form_exclude_cols(exclude_cols, form)
+            form._id = pk
+            if form.validate():
+                self.process_form(form, False)
+                form.populate_obj(item)
+                try:
+                    self.commands.update(item, original_department)
+                except CommandError as error:
+                    self._command_failed(form, error)
+                else:
+                    self.post_update(item)
+                    flash(self.edit_row_message, "success")
+                    return None
+        else:
+            form = self.edit_form.refresh(obj=item)
+            self.prefill_form(form, pk)
+            self.update_redirect()
+        return self._get_edit_widget(form=form, exclude_cols=exclude_cols)
+
+    def _delete(self, pk):
+        item = self.datamodel.get(pk, self._base_filters)
+        if not item:
+            abort(404)
+        self._delete_items([item])
+
+    def _delete_items(self, items) -> bool:
+        try:
+            self.commands.delete(items)
+        except CommandError as error:
+            flash(str(error.message), "danger")
+            return False
+        flash(self.delete_row_message, "success")
+        return True
+
+    @expose("/add", methods=["GET", "POST"])
+    @has_access
+    def add(self):
+        widget = self._add()
+        if not widget:
+            return self.post_add_redirect()
+        return self._render_form(self.add_template, self.add_title, widget)
+
+    @expose("/edit/<pk>", methods=["GET", "POST"])
+    @has_access
+    def edit(self, pk):
+        pk = self._deserialize_pk_if_composite(pk)
+        widgets = self._edit(pk)
+        if not widgets:
+            return self.post_edit_redirect()
+        return self._render_form(
+            self.edit_template, self.edit_title, widgets, related_views=self._related_views
+        )
+
+    # No GET mutation: delete and actions accept POST only (CSRF-checked).
+    @expose("/delete/<pk>", methods=["POST"])
+    @has_access
+    def delete(self, pk):
+        self._delete(self._deserialize_pk_if_composite(pk))
+        return self.post_delete_redirect()
+
+    @expose("/action/<string:name>/<pk>", methods=["POST"])
+    def action(self, name, pk):
+        if name not in self.actions:
+            abort(404)
+        if not self.appbuilder.sm.has_access(
+            self.get_action_permission_name(name), self.class_permission_name
+        ):
+            abort(403)
+        item = self.datamodel.get(self._deserialize_pk_if_composite(pk), self._base_filters)
+        if item is None:
+            abort(404)
+        return self.actions[name].func(item)
+
+    @expose("/action_post", methods=["POST"])
+    def action_post(self):
+        name = request.form.get("action", "")
+        if name not in self.actions:
+            abort(404)
+        if not self.appbuilder.sm.has_access(
+            self.get_action_permission_name(name), self.class_permission_name
+        ):
+            abort(403)
+        items = []
+        for pk in request.form.getlist("rowid"):
+            item = self.datamodel.get(self._deserialize_pk_if_composite(pk), self._base_filters)
+            if item is None:
+                abort(404)
+            items.append(item)
+        return self.actions[name].func(items)
+
+    @fab_action(
+        "muldelete",
+        _("Delete"),
+        _("Delete all selected records?"),
+        "fa-trash",
+        single=False,
+    )
+    def muldelete(self, items):
+        self._delete_items(items if isinstance(items, list) else [items])
+        self.update_redirect()
+        return redirect(self.get_redirect())
+
+    # --- export ------------------------------------------------------------------------------------
+    @expose("/export/<string:fmt>")
+    @has_access
+    @permission_name("export")
+    def export(self, fmt):
+        if fmt not in ("csv", "xlsx"):
+            abort(404)
+        get_filter_args(self._filters, disallow_if_not_in_search=False)
+        order_column, order_direction = (get_order_args().get(self.__class__.__name__) or ("", ""))
+        filters = self._filters.get_joined_filters(self._base_filters)
+        _count, items = self.datamodel.query(
+            filters, order_column, order_direction, page=0, page_size=EXPORT_LIMIT
+        )
+        columns = self.export_columns or self.list_columns
+        header = [str(self.label_columns.get(c, c)) for c in columns]
+        rows = [[self._export_value(item, c) for c in columns] for item in items]
+        name = self.datamodel.obj.__tablename__
+        if fmt == "csv":
+            buffer = io.StringIO()
+            writer = csv.writer(buffer)
+            writer.writerow(header)
+            writer.writerows(rows)
+            data = io.BytesIO(buffer.getvalue().encode("utf-8-sig"))
+            return send_file(data, mimetype="text/csv", as_attachment=True,
+                             download_name=f"{name}.csv")
+        from openpyxl import Workbook
+
+        book = Workbook(write_only=True)
+        sheet = book.create_sheet(title=name[:31])
+        sheet.append(header)
+        for row in rows:
+            sheet.append(row)
+        data = io.BytesIO()
+        book.save(data)
+        data.seek(0)
+        return send_file(
+            data,
+            mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            as_attachment=True,
+            download_name=f"{name}.xlsx",
+        )
+
+    @staticmethod
+    def _export_value(item, column):
+        value = item
+        for part in column.split("."):
+            value = getattr(value, part, None) if value is not None else None
+        if callable(value):
+            value = value()
+        if hasattr(value, "isoformat") and hasattr(value, "hour"):
+            return format_display(value)
+        if isinstance(value, bool):
+            return str(_("Yes") if value else _("No"))
+        return "" if value is None else (value if isinstance(value, (int, float)) else str(value))
+
+
+class ScopedRestApi(ModelRestApi):
+    """REST API whose writes go through the same command as the UI."""
+
+    allow_browser_login = True
+
+    def __init__(self):
+        rel = _relation_filters(self.datamodel.obj)
+        self.add_query_rel_fields = {**rel, **(self.add_query_rel_fields or {})}
+        self.edit_query_rel_fields = {**rel, **(self.edit_query_rel_fields or {})}
+        super().__init__()
+        self.commands = RecordCommands(self.datamodel.obj)
+
+    def _error(self, error: CommandError):
+        return self.response(error.status, **error.as_payload())
+
+    def post_headless(self):
+        if not request.is_json:
+            return self.response_400(message=str(_("The request body must be JSON.")))
+        try:
+            item = self.add_model_schema.load(request.json)
+        except ValidationError as err:
+            return self.response_422(message=err.messages)
+        try:
+            self.commands.create(item)
+        except CommandError as error:
+            return self._error(error)
+        self.post_add(item)
+        return self.response(
+            201,
+            result=self.add_model_schema.dump(item, many=False),
+            id=self.datamodel.get_pk_value(item),
+        )
+
+    def put_headless(self, pk):
+        item = self.datamodel.get(pk, self._base_filters)
+        if not item:
+            return self._error(NotFoundError())
+        if not request.is_json:
+            return self.response_400(message=str(_("The request body must be JSON.")))
+        original_department = item.owning_department_id
+        try:
+            data = self._merge_update_item(item, request.json)
+            item = self.edit_model_schema.load(data, instance=item)
+        except ValidationError as err:
+            db.session.rollback()
+            return self.response_422(message=err.messages)
+        try:
+            self.commands.update(item, original_department)
+        except CommandError as error:
+            return self._error(error)
+        self.post_update(item)
+        return self.response(200, result=self.edit_model_schema.dump(item, many=False))
+
+    def delete_headless(self, pk):
+        item = self.datamodel.get(pk, self._base_filters)
+        if not item:
+            return self._error(NotFoundError())
+        try:
+            self.commands.delete([item])
+        except CommandError as error:
+            return self._error(error)
+        self.post_delete(item)
+        return self.response(200, message=str(_("Deleted")))
+
+    # FAB's responses are English; ours are translated.
+    def response_404(self):
+        return self._error(NotFoundError())
+

@@ -1,0 +1,97 @@
+"""Enterprises: views and APIs are configuration on the scoped bases."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _
+from wtforms import SelectField
+
+from app.core.interface import ScopedInterface
+from app.core.views import ScopedModelView, ScopedRestApi
+from app.registers.enterprises.models import INDUSTRIES, STAGES, Enterprise
+
+LABELS = {
+    "uscc": _("Unified social credit code"),
+    "name_zh": _("Name (Chinese)"),
+    "name_ja": _("Name (Japanese)"),
+    "name_en": _("Name (English)"),
+    "japanese_funded": _("Japanese-funded"),
+    "industry": _("Industry"),
+    "industry_label": _("Industry"),
+    "stage": _("Stage"),
+    "stage_label": _("Stage"),
+    "export_enterprise": _("Export enterprise"),
+    "address": _("Address"),
+    "contact_name": _("Contact person"),
+    "contact_phone": _("Contact phone"),
+    "contact_email": _("Contact e-mail"),
+    "secretary": _("Work secretary"),
+    "department": _("Owning department"),
+    "created_on": _("Created at"),
+    "changed_on": _("Changed at"),
+    "created_by": _("Created by"),
+    "changed_by": _("Changed by"),
+}
+
+EDIT_COLUMNS = [
+    "uscc", "name_zh", "name_ja", "name_en", "japanese_funded", "industry", "stage",
+    "export_enterprise", "address", "contact_name", "contact_phone", "contact_email",
+    "secretary", "department",
+]
+SEARCH_COLUMNS = [
+    "uscc", "name_zh", "name_ja", "name_en", "japanese_funded", "industry", "stage",
+    "export_enterprise", "department", "secretary",
+]
+
+
+def _choice_fields():
+    return {
+        "industry": SelectField(_("Industry"), choices=list(INDUSTRIES.items())),
+        "stage": SelectField(_("Stage"), choices=list(STAGES.items())),
+    }
+
+
+class EnterpriseView(ScopedModelView):
+    route_base = "/enterprises"
+    datamodel = ScopedInterface(Enterprise)
+    list_title = _("Enterprises")
+    show_title = _("Enterprise")
+    add_title = _("Add enterprise")
+    edit_title = _("Edit enterprise")
+    label_columns = LABELS
+    list_columns = [
+        "uscc", "name_zh", "industry_label", "stage_label", "japanese_funded",
+        "export_enterprise", "department", "secretary",
+    ]
+    show_columns = EDIT_COLUMNS + ["created_on", "changed_on", "created_by", "changed_by"]
+    add_columns = EDIT_COLUMNS
+    edit_columns = EDIT_COLUMNS
+    search_columns = SEARCH_COLUMNS
+    order_columns = ["uscc", "name_zh", "japanese_funded", "export_enterprise"]
+    base_order = ("name_zh", "asc")
+    add_form_extra_fields = _choice_fields()
+    edit_form_extra_fields = _choice_fields()
+    export_columns = [
+        "uscc", "name_zh", "name_ja", "name_en", "industry_label", "stage_label",
+        "japanese_funded", "export_enterprise", "address", "contact_name", "contact_phone",
+        "contact_email", "secretary", "department",
+    ]
+
+
+class EnterpriseApi(ScopedRestApi):
+    resource_name = "enterprise"
+    datamodel = ScopedInterface(Enterprise)
+    label_columns = LABELS
+    list_columns = [
+        "id", "uscc", "name_zh", "name_ja", "name_en", "japanese_funded", "industry", "stage",
+        "export_enterprise", "department.id", "department.code", "secretary.id", "changed_on",
+    ]
+    show_columns = [
+        "id", "uscc", "name_zh", "name_ja", "name_en", "japanese_funded", "industry", "stage",
+        "export_enterprise", "address", "contact_name", "contact_phone", "contact_email",
+        "department.id", "department.code", "secretary.id", "secretary.username",
+        "created_on", "changed_on",
+    ]
+    add_columns = EDIT_COLUMNS
+    edit_columns = EDIT_COLUMNS
+    search_columns = SEARCH_COLUMNS
+    order_columns = ["uscc", "name_zh", "changed_on"]
+    base_order = ("name_zh", "asc")

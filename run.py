@@ -1,0 +1,48 @@
+"""Run the platform: migrate, seed, make sure an admin exists, serve.
+
+    python run.py            # SQLite under instance/, http://127.0.0.1:8080
+    python run.py --demo     # also a small demo data set
+"""
+from __future__ import annotations
+
+import argparse
+import os
+
+from flask_migrate import upgrade
+
+from app import create_app
+from app.cli import ensure_admin
+from app.core.seeds import load_all
+
+
+def prepare(app, demo: bool = False) -> None:
+    with app.app_context():
+        upgrade()
+        load_all()
+        password = ensure_admin(os.environ.get("ADMIN_USERNAME"), os.environ.get("ADMIN_PASSWORD"))
+        if password:
+            username = os.environ.get("ADMIN_USERNAME") or "admin"
+            print(f"\n  Administrator created: {username} / {password}\n"
+                  "  (shown once; change it under Profile → Reset my password)\n", flush=True)
+        if demo:
+            from app.core.demo import load_demo
+
+            print(f"  Demo data: {load_demo()}", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--demo", action="store_true", help="load a small demo data set")
+    args = parser.parse_args()
+    app = create_app()
+    prepare(app, demo=args.demo)
+    host = os.environ.get("HOST", "127.0.0.1")
+    port = int(os.environ.get("PORT", "8080"))
+    print(f"  Serving on http://{host}:{port}/", flush=True)
+    from werkzeug.serving import run_simple
+
+    run_simple(host, port, app, threaded=True)
+
+
+if __name__ == "__main__":
+    main()
