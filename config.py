@@ -36,16 +36,20 @@ def _bool(name: str, default: bool) -> bool:
     return default if value is None else value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-def _database_url() -> str:
-    url = os.environ.get("DATABASE_URL")
-    if not url:
-        INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
-        return f"sqlite:///{INSTANCE_DIR / 'puwan.db'}"
+def normalize_database_url(url: str) -> str:
     # psycopg 3 is the driver we ship; accept the common spellings.
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix):]
     return url
+
+
+def _database_url() -> str:
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{INSTANCE_DIR / 'puwan.db'}"
+    return normalize_database_url(url)
 
 
 class Config:
@@ -81,7 +85,8 @@ class Config:
 
     BABEL_DEFAULT_LOCALE = "zh"
     BABEL_DEFAULT_TIMEZONE = "UTC"
-    BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
+    TRANSLATIONS_DIR = str(BASE_DIR / "translations")
+    BABEL_TRANSLATION_DIRECTORIES = TRANSLATIONS_DIR
     DISPLAY_TIMEZONE = "Asia/Shanghai"
     LANGUAGES = {
         "zh": {"flag": "cn", "name": "中文"},

@@ -47,7 +47,7 @@ def _error_messages():
 
 
 def init_error_pages(app) -> None:
-    from flask import jsonify, render_template
+    from flask import current_app, jsonify, render_template
     from werkzeug.exceptions import HTTPException
 
     def handle(error):
@@ -55,7 +55,11 @@ def init_error_pages(app) -> None:
         message = _error_messages().get(code, getattr(error, "description", ""))
         if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
             return jsonify(message=message), code
-        return render_template("puwan/error.html", code=code, message=message), code
+        appbuilder = current_app.appbuilder
+        return render_template(
+            "puwan/error.html", code=code, message=message,
+            appbuilder=appbuilder, base_template=appbuilder.base_template,
+        ), code
 
     for code in (400, 403, 404, 405, 409, 422, 429, 500):
         app.register_error_handler(code, handle)

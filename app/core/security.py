@@ -81,6 +81,8 @@ class PuwanSecurityManager(SecurityManager):
     user_model = PuwanUser
     userdbmodelview = PuwanUserDBModelView
     authdbview = PuwanAuthDBView
+    # FAB's user statistics chart loads Google Charts from the internet: not on an intranet.
+    userstatschartview = None
 
     def register_views(self) -> None:
         super().register_views()

@@ -16,6 +16,8 @@ from flask_appbuilder.security.decorators import permission_name
 from flask_appbuilder.urltools import get_filter_args, get_order_args
 from flask_babel import lazy_gettext as _
 from marshmallow import ValidationError
+from sqlalchemy import Boolean
+from wtforms import BooleanField
 
 from app.core.commands import RecordCommands
 from app.core.exceptions import CommandError, NotFoundError
@@ -44,6 +46,14 @@ def _relation_filters(model) -> dict:
     return filters
 
 
+def _boolean_fields(model, labels: dict) -> dict:
+    return {
+        column.key: BooleanField(labels.get(column.key, column.key), default=False)
+        for column in model.__table__.columns
+        if isinstance(column.type, Boolean)
+    }
+
+
 class ScopedModelView(ModelView):
     """CRUD view whose every path honours department isolation (see app.core.interface)."""
 
@@ -52,11 +62,18 @@ class ScopedModelView(ModelView):
     export_columns: list[str] | None = None
 
     def __init__(self, **kwargs):
+        # FAB makes NOT NULL booleans DataRequired, so an unticked box could never be saved.
+        booleans = _boolean_fields(self.datamodel.obj, self.label_columns)
+        self.add_form_extra_fields = {**booleans, **(self.add_form_extra_fields or {})}
+        self.edit_form_extra_fields = {**booleans, **(self.edit_form_extra_fields or {})}
         rel = _relation_filters(self.datamodel.obj)
         self.add_form_query_rel_fields = {**rel, **(self.add_form_query_rel_fields or {})}
         self.edit_form_query_rel_fields = {**rel, **(self.edit_form_query_rel_fields or {})}
         super().__init__(**kwargs)
         self.commands = RecordCommands(self.datamodel.obj)
+
+    def render_template(self, template, **kwargs):
+        return super().render_template(template, view=self, **kwargs)
 
     # --- form helpers ----------------------------------------------------------------------------
     def _command_failed(self, form, error: CommandError) -> None:
@@ -264,7 +281,8 @@ class ScopedModelView(ModelView):
 class ScopedRestApi(ModelRestApi):
     """REST API whose writes go through the same command as the UI."""
 
-    allow_browser_login = True
+    # Cookie-authenticated API writes would bypass the UI's CSRF check: JWT only.
+    allow_browser_login = False
 
     def __init__(self):
         rel = _relation_filters(self.datamodel.obj)
@@ -279,8 +297,12 @@ class ScopedRestApi(ModelRestApi):
     def post_headless(self):
         if not request.is_json:
             return self.response_400(message=str(_("The request body must be JSON.")))
+        data = dict(request.json or {})
+        # Like the form: a new record belongs to the author's department unless one is given.
+        if "department" in self.add_columns and data.get("department") is None:
+            data["department"] = current_scope().department_id
         try:
-            item = self.add_model_schema.load(request.json)
+            item = self.add_model_schema.load(data)
         except ValidationError as err:
             return self.response_422(message=err.messages)
         try:

@@ -1,0 +1,145 @@
+"""Fixtures: one migrated, seeded database per run (SQLite by default, PostgreSQL when
+TEST_DATABASE_URL is set), users of every role, logged-in clients and factories."""
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import MetaData
+
+from app import create_app
+from app.core.models import Department, PuwanUser
+from app.core.seeds import load_all
+from app.extensions import db
+from config import normalize_database_url
+from tests.factories import PASSWORD, EnterpriseFactory
+
+_TMP = tempfile.mkdtemp(prefix="puwan-test-")
+
+
+def database_url() -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    return normalize_database_url(url) if url else f"sqlite:///{_TMP}/test.db"
+
+
+def make_app(**overrides):
+    config = {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": database_url(),
+        "AUTH_RATE_LIMIT": "10000 per minute",
+        "RATELIMIT_STORAGE_URI": "memory://",
+    }
+    config.update(overrides)
+    return create_app(config)
+
+
+def reset_database() -> None:
+    """Drop every table (ours, FAB's, alembic_version) so migrations start from nothing."""
+    meta = MetaData()
+    meta.reflect(bind=db.engine)
+    meta.drop_all(bind=db.engine)
+
+
+# Users of every role, created once per run: username -> (department, role, locale)
+USERS = {
+    "ipb": ("IPB", "Department staff", None),
+    "ipb2": ("IPB", "Department staff", None),
+    "edb": ("EDB", "Department staff", None),
+    "jawin": ("AAB", "Japanese window", None),
+    "reader": ("OFFICE", "Zone reader", None),
+    "auditor": ("DIS", "Auditor", None),
+    "admin": ("OFFICE", "Admin", None),
+}
+
+
+@pytest.fixture(scope="session")
+def app():
+    app = make_app()
+    with app.app_context():
+        reset_database()
+        upgrade()
+        load_all()
+        sm = app.appbuilder.sm
+        for username, (code, role, locale) in USERS.items():
+            user = sm.add_user(username, username.upper(), code, f"{username}@test.local",
+                               sm.find_role(role), password=PASSWORD, commit=False)
+            user.department_id = db.session.query(Department).filter_by(code=code).one().id
+            user.locale = locale
+        db.session.commit()
+    yield app
+
+
+@pytest.fixture(autouse=True)
+def _clean_records(app):
+    """Each test starts with no register records (reference data and USERS stay)."""
+    yield
+    with app.app_context():
+        db.session.rollback()
+        from app.registers.enterprises.models import Enterprise
+
+        db.session.query(Enterprise).delete()
+        for user in db.session.query(PuwanUser).filter(PuwanUser.username.notin_(list(USERS))):
+            user.roles = []
+            db.session.delete(user)
+        for username in USERS:
+            db.session.query(PuwanUser).filter_by(username=username).update({"locale": None})
+        db.session.commit()
+        db.session.remove()
+
+
+@pytest.fixture
+def ctx(app):
+    with app.app_context():
+        yield
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def csrf_token(client, path="/login/") -> str:
+    html = client.get(path).get_data(as_text=True)
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or re.search(
+        r'id="csrf_token"[^>]*value="([^"]+)"', html
+    )
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+class Auth:
+    """Log test clients in through the real login form (CSRF included) or the JWT API."""
+
+    def __init__(self, app):
+        self.app = app
+
+    def client(self, username: str, lang: str | None = "en"):
+        client = self.app.test_client()
+        token = csrf_token(client)
+        resp = client.post("/login/", data={"username": username, "password": PASSWORD,
+                                            "csrf_token": token})
+        assert resp.status_code == 302, resp.get_data(as_text=True)[:500]
+        if lang:
+            client.get(f"/lang/{lang}")
+        return client
+
+    def token(self, username: str) -> dict:
+        client = self.app.test_client()
+        resp = client.post("/api/v1/security/login", json={
+            "username": username, "password": PASSWORD, "provider": "db"})
+        assert resp.status_code == 200, resp.get_data(as_text=True)
+        return {"Authorization": f"Bearer {resp.json['access_token']}"}
+
+
+@pytest.fixture
+def auth(app):
+    return Auth(app)
+
+
+@pytest.fixture
+def enterprises(app):
+    return EnterpriseFactory(app)
