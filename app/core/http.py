@@ -47,7 +47,7 @@ def _error_messages():
 
 
 def init_error_pages(app) -> None:
-    from flask import current_app, jsonify, render_template
+    from flask import current_app, g, jsonify, render_template
     from werkzeug.exceptions import HTTPException
 
     def handle(error):
@@ -56,6 +56,9 @@ def init_error_pages(app) -> None:
         if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
             return jsonify(message=message), code
         appbuilder = current_app.appbuilder
+        # Errors raised before FAB's before_request (CSRF, rate limit) leave g.user unset.
+        if not hasattr(g, "user"):
+            g.user = current_user
         return render_template(
             "puwan/error.html", code=code, message=message,
             appbuilder=appbuilder, base_template=appbuilder.base_template,

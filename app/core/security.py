@@ -5,15 +5,22 @@ from __future__ import annotations
 import re
 
 from flask import current_app, redirect, request
-from flask_appbuilder import expose
+from flask_appbuilder import expose, has_access
 from flask_appbuilder.exceptions import PasswordComplexityValidationError
 from flask_appbuilder.security.sqla.manager import SecurityManager
-from flask_appbuilder.security.views import AuthDBView, UserDBModelView
+from flask_appbuilder.security.views import (
+    AuthDBView,
+    PermissionViewModelView,
+    RoleModelView,
+    UserDBModelView,
+    UserGroupModelView,
+)
 from flask_babel import lazy_gettext as _
 from flask_login import logout_user
 from wtforms.validators import DataRequired
 
 from app.core.models import PuwanUser
+from app.core.views import yes_no
 
 COMMON_PASSWORDS = {"password", "12345678", "123456789", "qwertyui", "admin123", "puwan123"}
 
@@ -56,11 +63,29 @@ class PuwanUserDBModelView(UserDBModelView):
         *UserDBModelView.show_fieldsets[1:],
     ]
     validators_columns = {**UserDBModelView.validators_columns, "department": [DataRequired()]}
+    formatters_columns = {"active": yes_no}
 
     # Deleting a user is a data change too: never on GET.
     @expose("/delete/<pk>", methods=["POST"])
+    @has_access
     def delete(self, pk):
         return super().delete(pk)
+
+
+# FAB leaves some security columns unlabelled, so they showed in English (also in filters).
+class PuwanRoleModelView(RoleModelView):
+    label_columns = {**RoleModelView.label_columns, "user": _("User")}
+
+
+class PuwanGroupModelView(UserGroupModelView):
+    label_columns = {
+        "name": _("Name"), "label": _("Label"), "description": _("Description"),
+        "users": _("Users"), "roles": _("Roles"),
+    }
+
+
+class PuwanPermissionViewModelView(PermissionViewModelView):
+    label_columns = {**PermissionViewModelView.label_columns, "role": _("Role")}
 
 
 class PuwanAuthDBView(AuthDBView):
@@ -81,6 +106,9 @@ class PuwanSecurityManager(SecurityManager):
     user_model = PuwanUser
     userdbmodelview = PuwanUserDBModelView
     authdbview = PuwanAuthDBView
+    rolemodelview = PuwanRoleModelView
+    groupmodelview = PuwanGroupModelView
+    permissionviewmodelview = PuwanPermissionViewModelView
     # FAB's user statistics chart loads Google Charts from the internet: not on an intranet.
     userstatschartview = None
 

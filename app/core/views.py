@@ -46,12 +46,16 @@ def _relation_filters(model) -> dict:
     return filters
 
 
+def yes_no(value) -> str:
+    return str(_("Yes") if value else _("No"))
+
+
+def _boolean_columns(model) -> list[str]:
+    return [c.key for c in model.__table__.columns if isinstance(c.type, Boolean)]
+
+
 def _boolean_fields(model, labels: dict) -> dict:
-    return {
-        column.key: BooleanField(labels.get(column.key, column.key), default=False)
-        for column in model.__table__.columns
-        if isinstance(column.type, Boolean)
-    }
+    return {key: BooleanField(labels.get(key, key), default=False) for key in _boolean_columns(model)}
 
 
 class ScopedModelView(ModelView):
@@ -66,6 +70,10 @@ class ScopedModelView(ModelView):
         booleans = _boolean_fields(self.datamodel.obj, self.label_columns)
         self.add_form_extra_fields = {**booleans, **(self.add_form_extra_fields or {})}
         self.edit_form_extra_fields = {**booleans, **(self.edit_form_extra_fields or {})}
+        self.formatters_columns = {
+            **{key: yes_no for key in _boolean_columns(self.datamodel.obj)},
+            **(self.formatters_columns or {}),
+        }
         rel = _relation_filters(self.datamodel.obj)
         self.add_form_query_rel_fields = {**rel, **(self.add_form_query_rel_fields or {})}
         self.edit_form_query_rel_fields = {**rel, **(self.edit_form_query_rel_fields or {})}
@@ -274,7 +282,7 @@ class ScopedModelView(ModelView):
         if hasattr(value, "isoformat") and hasattr(value, "hour"):
             return format_display(value)
         if isinstance(value, bool):
-            return str(_("Yes") if value else _("No"))
+            return yes_no(value)
         return "" if value is None else (value if isinstance(value, (int, float)) else str(value))
 
 

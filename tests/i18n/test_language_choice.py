@@ -1,0 +1,55 @@
+"""Which language a person gets: Accept-Language first, then their choice, remembered."""
+from tests.conftest import csrf_token
+from tests.factories import PASSWORD
+
+TITLE = {"zh": "普湾经济区企业服务平台", "ja": "普湾経済区企業サービスプラットフォーム",
+         "en": "Puwan Economic Zone Enterprise Service Platform"}
+
+
+def _home(client, **kw):
+    return client.get("/", **kw).get_data(as_text=True)
+
+
+def test_default_language_is_chinese(client):
+    assert TITLE["zh"] in _home(client)
+
+
+def test_accept_language_picks_the_language_on_first_visit(client):
+    assert TITLE["ja"] in _home(client, headers={"Accept-Language": "ja,en;q=0.5"})
+    # ... and the session keeps it afterwards.
+    assert TITLE["ja"] in _home(client)
+
+
+def test_accept_language_with_region_is_understood(client):
+    assert TITLE["en"] in _home(client, headers={"Accept-Language": "en-GB,en;q=0.8"})
+
+
+def test_lang_ja_switches_to_japanese(client):
+    client.get("/lang/ja")
+    assert TITLE["ja"] in _home(client)
+
+
+def test_unknown_language_is_404(client):
+    assert client.get("/lang/xx").status_code == 404
+
+
+def _login(app, username):
+    client = app.test_client()
+    token = csrf_token(client)
+    client.post("/login/", data={"username": username, "password": PASSWORD, "csrf_token": token})
+    return client
+
+
+def test_choice_is_remembered_for_the_user(app, auth):
+    first = auth.client("edb", lang="ja")
+    assert TITLE["ja"] in _home(first)
+    later = _login(app, "edb")  # a new browser, no session
+    assert TITLE["ja"] in _home(later)
+
+
+def test_japanese_window_staff_get_japanese_by_default(app):
+    assert TITLE["ja"] in _home(_login(app, "jawin"))
+
+
+def test_other_staff_get_chinese_by_default(app):
+    assert TITLE["zh"] in _home(_login(app, "ipb2"))

