@@ -106,3 +106,4 @@ class Config:
     PROXY_FIX_HOPS = int(os.environ.get("PROXY_FIX_HOPS", "0"))
 
     SEEDS_DIR = str(BASE_DIR / "seeds")
+    UPLOAD_FOLDER = str(INSTANCE_DIR / "uploads")

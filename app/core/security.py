@@ -5,22 +5,24 @@ from __future__ import annotations
 import re
 
 from flask import current_app, redirect, request
-from flask_appbuilder import expose, has_access
+from flask_appbuilder import expose
 from flask_appbuilder.exceptions import PasswordComplexityValidationError
 from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_appbuilder.security.views import (
     AuthDBView,
+    PermissionModelView,
     PermissionViewModelView,
     RoleModelView,
     UserDBModelView,
     UserGroupModelView,
+    ViewMenuModelView,
 )
 from flask_babel import lazy_gettext as _
 from flask_login import logout_user
 from wtforms.validators import DataRequired
 
 from app.core.models import PuwanUser
-from app.core.views import yes_no
+from app.core.views import HardenedViewMixin, yes_no
 
 COMMON_PASSWORDS = {"password", "12345678", "123456789", "qwertyui", "admin123", "puwan123"}
 
@@ -44,15 +46,16 @@ _USER_LABELS = {
 }
 
 
-class PuwanUserDBModelView(UserDBModelView):
+class PuwanUserDBModelView(HardenedViewMixin, UserDBModelView):
     label_columns = {**UserDBModelView.label_columns, **_USER_LABELS}
     list_columns = ["first_name", "last_name", "username", "department", "email", "active", "roles"]
     add_columns = [
         "first_name", "last_name", "username", "department", "locale", "active", "email",
-        "roles", "password", "conf_password",
+        "roles", "groups", "password", "conf_password",
     ]
     edit_columns = [
         "first_name", "last_name", "username", "department", "locale", "active", "email", "roles",
+        "groups",
     ]
     search_columns = ["first_name", "last_name", "username", "email", "department", "active", "roles"]
     show_fieldsets = [
@@ -65,27 +68,29 @@ class PuwanUserDBModelView(UserDBModelView):
     validators_columns = {**UserDBModelView.validators_columns, "department": [DataRequired()]}
     formatters_columns = {"active": yes_no}
 
-    # Deleting a user is a data change too: never on GET.
-    @expose("/delete/<pk>", methods=["POST"])
-    @has_access
-    def delete(self, pk):
-        return super().delete(pk)
-
 
 # FAB leaves some security columns unlabelled, so they showed in English (also in filters).
-class PuwanRoleModelView(RoleModelView):
+class PuwanRoleModelView(HardenedViewMixin, RoleModelView):
     label_columns = {**RoleModelView.label_columns, "user": _("User")}
 
 
-class PuwanGroupModelView(UserGroupModelView):
+class PuwanGroupModelView(HardenedViewMixin, UserGroupModelView):
     label_columns = {
         "name": _("Name"), "label": _("Label"), "description": _("Description"),
         "users": _("Users"), "roles": _("Roles"),
     }
 
 
-class PuwanPermissionViewModelView(PermissionViewModelView):
+class PuwanPermissionViewModelView(HardenedViewMixin, PermissionViewModelView):
     label_columns = {**PermissionViewModelView.label_columns, "role": _("Role")}
+
+
+class PuwanPermissionModelView(HardenedViewMixin, PermissionModelView):
+    pass
+
+
+class PuwanViewMenuModelView(HardenedViewMixin, ViewMenuModelView):
+    pass
 
 
 class PuwanAuthDBView(AuthDBView):
@@ -109,6 +114,8 @@ class PuwanSecurityManager(SecurityManager):
     rolemodelview = PuwanRoleModelView
     groupmodelview = PuwanGroupModelView
     permissionviewmodelview = PuwanPermissionViewModelView
+    permissionmodelview = PuwanPermissionModelView
+    viewmenumodelview = PuwanViewMenuModelView
     # FAB's user statistics chart loads Google Charts from the internet: not on an intranet.
     userstatschartview = None
 

@@ -58,7 +58,59 @@ def _boolean_fields(model, labels: dict) -> dict:
     return {key: BooleanField(labels.get(key, key), default=False) for key in _boolean_columns(model)}
 
 
-class ScopedModelView(ModelView):
+class HardenedViewMixin:
+    """Where stock FAB ModelView is unsafe, for our views and FAB's security views alike.
+
+    Delete and actions by POST only (so CSRF-checked; FAB also routes GET), rows fetched through the (scoped) datamodel with base_filters; an
+    unknown action or row is a 404, never a 500 or a silent skip.
+    """
+
+    # FAB's download serves any file of UPLOAD_FOLDER by name, to anyone with can_download on
+    # any view: no department check. Registers with attachments get their own scoped download.
+    @expose("/download/<string:filename>")
+    @has_access
+    def download(self, filename):
+        abort(404)
+
+
+    @expose("/delete/<pk>", methods=["POST"])
+    @has_access
+    def delete(self, pk):
+        self._delete(self._deserialize_pk_if_composite(pk))
+        return self.post_delete_redirect()
+
+    @expose("/action/<string:name>/<pk>", methods=["POST"])
+    def action(self, name, pk):
+        if name not in self.actions:
+            abort(404)
+        if not self.appbuilder.sm.has_access(
+            self.get_action_permission_name(name), self.class_permission_name
+        ):
+            abort(403)
+        item = self.datamodel.get(self._deserialize_pk_if_composite(pk), self._base_filters)
+        if item is None:
+            abort(404)
+        return self.actions[name].func(item)
+
+    @expose("/action_post", methods=["POST"])
+    def action_post(self):
+        name = request.form.get("action", "")
+        if name not in self.actions:
+            abort(404)
+        if not self.appbuilder.sm.has_access(
+            self.get_action_permission_name(name), self.class_permission_name
+        ):
+            abort(403)
+        items = []
+        for pk in request.form.getlist("rowid"):
+            item = self.datamodel.get(self._deserialize_pk_if_composite(pk), self._base_filters)
+            if item is None:
+                abort(404)
+            items.append(item)
+        return self.actions[name].func(items)
+
+
+class ScopedModelView(HardenedViewMixin, ModelView):
     """CRUD view whose every path honours department isolation (see app.core.interface)."""
 
     list_template = "puwan/list.html"
@@ -180,43 +232,6 @@ class ScopedModelView(ModelView):
         return self._render_form(
             self.edit_template, self.edit_title, widgets, related_views=self._related_views
         )
-
-    # No GET mutation: delete and actions accept POST only (CSRF-checked).
-    @expose("/delete/<pk>", methods=["POST"])
-    @has_access
-    def delete(self, pk):
-        self._delete(self._deserialize_pk_if_composite(pk))
-        return self.post_delete_redirect()
-
-    @expose("/action/<string:name>/<pk>", methods=["POST"])
-    def action(self, name, pk):
-        if name not in self.actions:
-            abort(404)
-        if not self.appbuilder.sm.has_access(
-            self.get_action_permission_name(name), self.class_permission_name
-        ):
-            abort(403)
-        item = self.datamodel.get(self._deserialize_pk_if_composite(pk), self._base_filters)
-        if item is None:
-            abort(404)
-        return self.actions[name].func(item)
-
-    @expose("/action_post", methods=["POST"])
-    def action_post(self):
-        name = request.form.get("action", "")
-        if name not in self.actions:
-            abort(404)
-        if not self.appbuilder.sm.has_access(
-            self.get_action_permission_name(name), self.class_permission_name
-        ):
-            abort(403)
-        items = []
-        for pk in request.form.getlist("rowid"):
-            item = self.datamodel.get(self._deserialize_pk_if_composite(pk), self._base_filters)
-            if item is None:
-                abort(404)
-            items.append(item)
-        return self.actions[name].func(items)
 
     @fab_action(
         "muldelete",
