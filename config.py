@@ -10,6 +10,7 @@ import secrets
 from pathlib import Path
 
 from flask_appbuilder.security.manager import AUTH_DB
+from flask_babel import lazy_gettext
 
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = Path(os.environ.get("INSTANCE_PATH", BASE_DIR / "instance"))
@@ -58,7 +59,8 @@ class Config:
     SQLALCHEMY_TRACK_MODIFICATIONS = False
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
 
-    APP_NAME = "普湾经济区企业服务平台"
+    # Lazy: the navbar brand and <title> follow the page's language.
+    APP_NAME = lazy_gettext("Puwan Economic Zone Enterprise Service Platform")
     APP_THEME = ""
     FAB_BASE_TEMPLATE = "puwan/base.html"
     FAB_INDEX_VIEW = "app.core.home.HomeView"

@@ -63,18 +63,26 @@ def _user_default() -> str | None:
 def _remember_choice(response):
     """After /lang/<code>, keep the choice on the user so every later login starts in it."""
     if request.endpoint == "LocaleView.index" and response.status_code < 400:
+        session["locale_chosen"] = True
         actor = current_actor()
-        chosen = session.get("locale")
-        if actor is not None and chosen in _languages() and actor.locale != chosen:
-            from app.extensions import db
-
-            actor.locale = chosen
-            db.session.commit()
+        if actor is not None:
+            _save_locale(actor, session.get("locale"))
     return response
 
 
+def _save_locale(user, locale) -> None:
+    if locale in _languages() and user.locale != locale:
+        from app.extensions import db
+
+        user.locale = locale
+        db.session.commit()
+
+
 def _on_login(sender, user, **extra):
-    if user.locale in _languages():
+    if session.get("locale_chosen") and session.get("locale") in _languages():
+        # Chosen on the login page just now: that wins, and is remembered.
+        _save_locale(user, session["locale"])
+    elif user.locale in _languages():
         session["locale"] = user.locale
     else:
         session.pop("locale", None)

@@ -22,7 +22,7 @@ from flask_login import logout_user
 from wtforms.validators import DataRequired
 
 from app.core.models import PuwanUser
-from app.core.views import HardenedViewMixin, yes_no
+from app.core.views import HardenedViewMixin, display_formatters
 
 COMMON_PASSWORDS = {"password", "12345678", "123456789", "qwertyui", "admin123", "puwan123"}
 
@@ -66,7 +66,10 @@ class PuwanUserDBModelView(HardenedViewMixin, UserDBModelView):
         *UserDBModelView.show_fieldsets[1:],
     ]
     validators_columns = {**UserDBModelView.validators_columns, "department": [DataRequired()]}
-    formatters_columns = {"active": yes_no}
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.formatters_columns = display_formatters(self)
 
 
 # FAB leaves some security columns unlabelled, so they showed in English (also in filters).

@@ -6,6 +6,7 @@ data safe lives here once: scoped data interface, the shared write command, POST
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 
 from flask import abort, flash, g, redirect, request, send_file
@@ -48,6 +49,24 @@ def _relation_filters(model) -> dict:
 
 def yes_no(value) -> str:
     return str(_("Yes") if value else _("No"))
+
+
+def display_value(value):
+    """How list and show pages print a value: no "None", yes/no, instants in Asia/Shanghai."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return yes_no(value)
+    if isinstance(value, dt.datetime):
+        return format_display(value)
+    return value
+
+
+def display_formatters(view) -> dict:
+    columns = set(view.list_columns or []) | set(view.show_columns or [])
+    for _title, group in getattr(view, "show_fieldsets", None) or []:
+        columns |= set(group.get("fields", []))
+    return {**{c: display_value for c in columns}, **(view.formatters_columns or {})}
 
 
 def _boolean_columns(model) -> list[str]:
@@ -122,14 +141,11 @@ class ScopedModelView(HardenedViewMixin, ModelView):
         booleans = _boolean_fields(self.datamodel.obj, self.label_columns)
         self.add_form_extra_fields = {**booleans, **(self.add_form_extra_fields or {})}
         self.edit_form_extra_fields = {**booleans, **(self.edit_form_extra_fields or {})}
-        self.formatters_columns = {
-            **{key: yes_no for key in _boolean_columns(self.datamodel.obj)},
-            **(self.formatters_columns or {}),
-        }
         rel = _relation_filters(self.datamodel.obj)
         self.add_form_query_rel_fields = {**rel, **(self.add_form_query_rel_fields or {})}
         self.edit_form_query_rel_fields = {**rel, **(self.edit_form_query_rel_fields or {})}
         super().__init__(**kwargs)
+        self.formatters_columns = display_formatters(self)
         self.commands = RecordCommands(self.datamodel.obj)
 
     def render_template(self, template, **kwargs):
@@ -294,11 +310,8 @@ class ScopedModelView(HardenedViewMixin, ModelView):
             value = getattr(value, part, None) if value is not None else None
         if callable(value):
             value = value()
-        if hasattr(value, "isoformat") and hasattr(value, "hour"):
-            return format_display(value)
-        if isinstance(value, bool):
-            return yes_no(value)
-        return "" if value is None else (value if isinstance(value, (int, float)) else str(value))
+        value = display_value(value)
+        return value if isinstance(value, (int, float)) else str(value)
 
 
 class ScopedRestApi(ModelRestApi):

@@ -53,3 +53,17 @@ def test_japanese_window_staff_get_japanese_by_default(app):
 
 def test_other_staff_get_chinese_by_default(app):
     assert TITLE["zh"] in _home(_login(app, "ipb2"))
+
+
+def test_language_chosen_on_the_login_page_is_kept_and_remembered(app):
+    client = app.test_client()
+    client.get("/lang/ja")
+    token = csrf_token(client)
+    client.post("/login/", data={"username": "ipb2", "password": PASSWORD, "csrf_token": token})
+    assert TITLE["ja"] in _home(client)
+    assert TITLE["ja"] in _home(_login(app, "ipb2"))
+
+
+def test_product_name_in_the_title_follows_the_language(client):
+    client.get("/lang/ja")
+    assert f"<title>{TITLE['ja']}" in _home(client).replace("\n", "").replace("  ", "")

@@ -67,6 +67,10 @@ def _untranslated(html, data_words):
     return sorted(w for w in words if w not in data_words), parser.links
 
 
+def _show_links(html):
+    return sorted(set(re.findall(r'href="(/enterprises/show/\d+)"', html)))
+
+
 def _menu_links(html):
     return sorted(set(re.findall(r'<a[^>]+href="(/[^"#?]*/(?:list|userinfo)/?)"', html)))
 
@@ -75,6 +79,7 @@ def _menu_links(html):
 @pytest.mark.parametrize("username", ["ipb", "reader", "admin"])
 def test_menu_pages_have_no_untranslated_strings(app, auth, enterprises, lang, username):
     enterprises.create("IPB", name_zh="测试企业", secretary="ipb")
+    enterprises.create("IPB", name_zh="无秘书企业")  # empty relations must not print "None"
     client = auth.client(username, lang=lang)
     data_words = _data_words(app)
     home = client.get("/").get_data(as_text=True)
@@ -82,6 +87,7 @@ def test_menu_pages_have_no_untranslated_strings(app, auth, enterprises, lang, u
     # The add/show/edit pages reached from the enterprise list, too.
     if "/enterprises/list/" in pages:
         pages += ["/enterprises/add"] if username != "reader" else []
+        pages += [link for link in _show_links(client.get("/enterprises/list/").get_data(as_text=True))]
     problems = {}
     for path in pages:
         resp = client.get(path)

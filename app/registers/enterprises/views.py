@@ -69,6 +69,10 @@ class EnterpriseView(ScopedModelView):
     base_order = ("name_zh", "asc")
     add_form_extra_fields = _choice_fields()
     edit_form_extra_fields = _choice_fields()
+    formatters_columns = {
+        "industry": lambda code: INDUSTRIES.get(code, code),
+        "stage": lambda code: STAGES.get(code, code),
+    }
     export_columns = [
         "uscc", "name_zh", "name_ja", "name_en", "industry_label", "stage_label",
         "japanese_funded", "export_enterprise", "address", "contact_name", "contact_phone",
