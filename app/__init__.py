@@ -35,11 +35,16 @@ def create_app(test_config: dict | None = None) -> Flask:
         hops = app.config["PROXY_FIX_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
+    from app.core.i18n import compile_catalogs
+
+    # Before FAB starts: it already looks strings up (and Flask-Babel caches the catalogs).
+    compile_catalogs(app.config["TRANSLATIONS_DIR"])
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR)
     csrf.init_app(app)
 
     from app.cli import register_cli
+    from app.core.admin_views import register as register_core_views
     from app.core.http import init_error_pages, init_http
     from app.core.i18n import init_i18n
     from app.registers import register_all
@@ -48,6 +53,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         appbuilder = AppBuilder(update_perms=False)
         appbuilder.init_app(app, db.session)
         register_all(appbuilder)
+        register_core_views(appbuilder)
     init_i18n(app)
     init_http(app)
     init_error_pages(app)

@@ -7,8 +7,11 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from app.core.models import Department
+from flask_appbuilder.exceptions import PasswordComplexityValidationError
+
+from app.core.security import password_policy
 from app.core.seeds import SeedError, load_all
+from app.core.users import UserError, create_user
 from app.extensions import db
 
 
@@ -38,16 +41,21 @@ def ensure_admin(username: str | None, password: str | None) -> str | None:
     if any(admin_role in (u.roles or []) for u in sm.get_all_users()):
         return None
     generated = None
-    if not password:
+    if password:
+        _check_password(password)
+    else:
         generated = password = secrets.token_urlsafe(12) + "9a"
-    office = db.session.query(Department).filter_by(code="OFFICE").one()
-    user = sm.add_user(username, "Admin", "User", f"{username}@puwan.local", admin_role,
-                       password=password, commit=False)
-    if not user:
-        raise click.ClickException("could not create the administrator")
-    user.department_id = office.id
+    create_user(username, password, "OFFICE", [admin_role.name], first_name="Admin",
+                last_name="User")
     db.session.commit()
     return generated
+
+
+def _check_password(password: str) -> None:
+    try:
+        password_policy(password)
+    except PasswordComplexityValidationError as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 users = click.Group("users", help="Manage users.")
@@ -63,31 +71,17 @@ users = click.Group("users", help="Manage users.")
 @click.option("--email", default=None)
 @click.option("--locale", default=None, type=click.Choice(["zh", "ja", "en"]))
 @with_appcontext
-def create_user(username, password, department_code, role_names, first_name, last_name, email,
-                locale):
+def create_user_command(username, password, department_code, role_names, first_name, last_name,
+                        email, locale):
     """Create a user in a department with one or more roles."""
-    from app.core.security import password_policy
-    from flask_appbuilder.exceptions import PasswordComplexityValidationError
-
-    sm = current_app.appbuilder.sm
+    _check_password(password)
     try:
-        password_policy(password)
-    except PasswordComplexityValidationError as exc:
-        raise click.ClickException(str(exc)) from exc
-    department = db.session.query(Department).filter_by(code=department_code).one_or_none()
-    if department is None:
-        raise click.ClickException(f"unknown department {department_code}")
-    roles = [sm.find_role(name) for name in role_names]
-    if None in roles:
-        raise click.ClickException(f"unknown role in {role_names}")
-    user = sm.add_user(username, first_name or username, last_name or "-",
-                       email or f"{username}@puwan.local", roles, password=password, commit=False)
-    if not user:
+        create_user(username, password, department_code, role_names, first_name, last_name,
+                    email, locale)
+        db.session.commit()
+    except UserError as exc:
         db.session.rollback()
-        raise click.ClickException("could not create the user (duplicate username or e-mail?)")
-    user.department_id = department.id
-    user.locale = locale
-    db.session.commit()
+        raise click.ClickException(str(exc)) from exc
     click.echo(f"Created {username} in {department_code}")
 
 

@@ -11,7 +11,8 @@ from flask_migrate import upgrade
 from sqlalchemy import MetaData
 
 from app import create_app
-from app.core.models import Department, PuwanUser
+from app.core.models import PuwanUser, RecordChange
+from app.core.users import create_user
 from app.core.seeds import load_all
 from app.extensions import db
 from config import normalize_database_url
@@ -62,12 +63,9 @@ def app():
         reset_database()
         upgrade()
         load_all()
-        sm = app.appbuilder.sm
         for username, (code, role, locale) in USERS.items():
-            user = sm.add_user(username, username.upper(), code, f"{username}@test.local",
-                               sm.find_role(role), password=PASSWORD, commit=False)
-            user.department_id = db.session.query(Department).filter_by(code=code).one().id
-            user.locale = locale
+            create_user(username, PASSWORD, code, [role], first_name=username.upper(),
+                        last_name=code, email=f"{username}@test.local", locale=locale)
         db.session.commit()
     yield app
 
@@ -81,6 +79,7 @@ def _clean_records(app):
         from app.registers.enterprises.models import Enterprise
 
         db.session.query(Enterprise).delete()
+        db.session.query(RecordChange).delete()
         for user in db.session.query(PuwanUser).filter(PuwanUser.username.notin_(list(USERS))):
             user.roles = []
             db.session.delete(user)

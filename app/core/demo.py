@@ -6,6 +6,7 @@ import random
 from flask import current_app
 
 from app.core.models import Department
+from app.core.users import create_user
 from app.extensions import db
 from app.registers.enterprises.models import Enterprise
 from app.registers.enterprises.validators import CHARSET, uscc_check_char
@@ -42,10 +43,7 @@ def load_demo() -> str:
     for username, code, role_name, locale in DEMO_USERS:
         if sm.find_user(username=username):
             continue
-        user = sm.add_user(username, username, code, f"{username}@puwan.local",
-                           sm.find_role(role_name), password=DEMO_PASSWORD, commit=False)
-        user.department_id = departments[code].id
-        user.locale = locale
+        create_user(username, DEMO_PASSWORD, code, [role_name], last_name=code, locale=locale)
         users += 1
     db.session.flush()
     rng = random.Random(2026)

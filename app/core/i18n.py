@@ -89,7 +89,6 @@ def _on_login(sender, user, **extra):
 
 
 def init_i18n(app) -> None:
-    compile_catalogs(app.config["TRANSLATIONS_DIR"])
     app.extensions["babel"].locale_selector = select_locale
     app.after_request(_remember_choice)
     user_logged_in.connect(_on_login, app)

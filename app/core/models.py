@@ -6,7 +6,7 @@ from flask_appbuilder import Model
 from flask_appbuilder.security.sqla.models import User
 from flask_babel import get_locale
 from flask_login import current_user
-from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, String
+from sqlalchemy import JSON, Boolean, Column, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import declared_attr, relationship
 
 from app.core.timeutil import utcnow
@@ -47,6 +47,12 @@ class Measure(Model):
     all_departments_cooperate = Column(Boolean, nullable=False, default=False)
     participants = relationship("MeasureDepartment", cascade="all, delete-orphan")
 
+    @property
+    def departments(self) -> tuple[list[str], list[str], bool]:
+        leads = [str(p.department) for p in self.participants if p.role == "lead"]
+        coop = [str(p.department) for p in self.participants if p.role == "cooperating"]
+        return leads, coop, self.all_departments_cooperate
+
     def __str__(self) -> str:
         lang = str(get_locale() or "zh") if has_request_context() else "zh"
         return f"{self.code} {getattr(self, f'title_{lang[:2]}', self.title_zh)}"
@@ -66,7 +72,8 @@ class PuwanUser(User):
     """FAB's user with the department it belongs to and its remembered UI language."""
 
     __tablename__ = "ab_user"
-    department_id = Column(Integer, ForeignKey("department.id"), nullable=True, index=True)
+    # Every user belongs to a department (isolation keys on it).
+    department_id = Column(Integer, ForeignKey("department.id"), nullable=False, index=True)
     department = relationship(Department)
     locale = Column(String(8), nullable=True)
 
@@ -151,3 +158,32 @@ class DepartmentOwnedMixin:
     @classmethod
     def visible_clause(cls, scope):
         return cls.department_id.in_(scope.read or ())
+
+
+class RecordChange(DepartmentOwnedMixin, Model):
+    """One row per create/update/delete made through the command layer (the auditors' history).
+
+    Written in the same transaction as the change itself, so a change and its record stand or
+    fall together. ``before``/``after`` hold only the columns that changed.
+    """
+
+    __tablename__ = "record_change"
+    id = Column(Integer, primary_key=True)
+    table_name = Column(String(64), nullable=False, index=True)
+    record_id = Column(Integer, nullable=False, index=True)
+    action = Column(String(8), nullable=False)  # create / update / delete
+    changed_at = Column(DateTime, default=utcnow, nullable=False, index=True)
+    changed_by_fk = Column(Integer, ForeignKey("ab_user.id"), default=_actor_id, nullable=True)
+    changed_by = relationship(PuwanUser, foreign_keys=[changed_by_fk], info={"scope_check": False})
+    before = Column(JSON, nullable=True)
+    after = Column(JSON, nullable=True)
+
+    @property
+    def changes(self) -> list[tuple[str, object, object]]:
+        before, after = self.before or {}, self.after or {}
+        return [(key, before.get(key), after.get(key)) for key in sorted(set(before) | set(after))]
+
+    @property
+    def summary(self) -> "RecordChange":
+        # The list shows the whole change; its formatter needs the table to name the fields.
+        return self

@@ -193,7 +193,7 @@ class ScopedModelView(HardenedViewMixin, ModelView):
         if not item:
             abort(404)
         pk = self.datamodel.get_pk_value(item)
-        original_department = item.owning_department_id
+        before = self.commands.before(item)
         if request.method == "POST":
             form = self.edit_form.refresh(request.form)
             self._fill_form_exclude_cols(exclude_cols, form)
@@ -202,7 +202,7 @@ class ScopedModelView(HardenedViewMixin, ModelView):
                 self.process_form(form, False)
                 form.populate_obj(item)
                 try:
-                    self.commands.update(item, original_department)
+                    self.commands.update(item, before)
                 except CommandError as error:
                     self._command_failed(form, error)
                 else:
@@ -358,7 +358,7 @@ class ScopedRestApi(ModelRestApi):
             return self._error(NotFoundError())
         if not request.is_json:
             return self.response_400(message=str(_("The request body must be JSON.")))
-        original_department = item.owning_department_id
+        before = self.commands.before(item)
         try:
             data = self._merge_update_item(item, request.json)
             item = self.edit_model_schema.load(data, instance=item)
@@ -366,7 +366,7 @@ class ScopedRestApi(ModelRestApi):
             db.session.rollback()
             return self.response_422(message=err.messages)
         try:
-            self.commands.update(item, original_department)
+            self.commands.update(item, before)
         except CommandError as error:
             return self._error(error)
         self.post_update(item)

@@ -2,6 +2,11 @@
 from app.registers import enterprises
 
 REGISTERS = [enterprises]
+# Table name -> translated register name (the change history shows these).
+TABLE_LABELS = {module.TABLE: module.LABEL for module in REGISTERS}
+# Table name -> {column: translated label}, to show changed fields by their names.
+FIELD_LABELS = {module.TABLE: module.FIELD_LABELS for module in REGISTERS}
+FIELD_VALUES = {module.TABLE: module.FIELD_VALUES for module in REGISTERS}
 
 
 def register_all(appbuilder) -> None:

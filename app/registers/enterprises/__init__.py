@@ -1,6 +1,17 @@
 from flask_babel import lazy_gettext as _
 
-from app.registers.enterprises.views import EnterpriseApi, EnterpriseView
+from app.registers.enterprises.models import INDUSTRIES, STAGES
+from app.registers.enterprises.views import LABELS, EnterpriseApi, EnterpriseView
+
+TABLE = "enterprise"
+LABEL = _("Enterprises")
+FIELD_LABELS = {
+    **LABELS,
+    "department_id": LABELS["department"],
+    "secretary_id": LABELS["secretary"],
+}
+# Coded columns -> {code: translated label}, to show stored codes by their names.
+FIELD_VALUES = {"industry": INDUSTRIES, "stage": STAGES}
 
 
 def register(appbuilder) -> None:

@@ -1,0 +1,115 @@
+"""Reference data (departments, measures) and the change history, for administrators/auditors."""
+from __future__ import annotations
+
+from flask_appbuilder import ModelView
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_babel import lazy_gettext as _
+from markupsafe import Markup, escape
+
+from app.core.interface import ScopedInterface
+from app.core.models import Department, Measure, RecordChange
+from app.core.views import HardenedViewMixin, display_formatters, display_value
+
+ACTIONS = {"create": _("Created"), "update": _("Changed"), "delete": _("Deleted")}
+
+
+class DepartmentView(HardenedViewMixin, ModelView):
+    route_base = "/departments"
+    datamodel = SQLAInterface(Department)
+    list_title = _("Departments")
+    show_title = add_title = edit_title = _("Department")
+    label_columns = {
+        "code": _("Code"), "name_zh": _("Name (Chinese)"), "name_ja": _("Name (Japanese)"),
+        "name_en": _("Name (English)"),
+    }
+    list_columns = ["code", "name_zh", "name_ja", "name_en"]
+    add_columns = edit_columns = show_columns = search_columns = list_columns
+    base_order = ("id", "asc")
+
+
+def _participants(measure_departments) -> str:
+    """(lead names, co-operating names, all co-operate?) → one translated line."""
+    leads, coop, everyone = measure_departments
+    text = str(_("Lead")) + ": " + "、".join(leads)
+    if everyone:
+        text += "; " + str(_("All departments co-operate"))
+    elif coop:
+        text += "; " + str(_("Co-operating")) + ": " + "、".join(coop)
+    return text
+
+
+class MeasureView(HardenedViewMixin, ModelView):
+    route_base = "/measures"
+    datamodel = SQLAInterface(Measure)
+    base_permissions = ["can_list", "can_show"]
+    list_title = _("Measures of the plan")
+    show_title = _("Measure")
+    label_columns = {
+        "code": _("Code"), "title_zh": _("Title (Chinese)"), "title_ja": _("Title (Japanese)"),
+        "title_en": _("Title (English)"), "departments": _("Departments"),
+    }
+    list_columns = ["code", "title_zh", "title_ja", "title_en", "departments"]
+    show_columns = list_columns
+    search_columns = ["code", "title_zh", "title_ja", "title_en"]
+    base_order = ("code", "asc")
+    formatters_columns = {"departments": _participants}
+
+
+def _changes(change) -> Markup:
+    from app.registers import FIELD_LABELS, FIELD_VALUES
+
+    labels = FIELD_LABELS.get(change.table_name, {})
+    codes = FIELD_VALUES.get(change.table_name, {})
+
+    def shown(key, value):
+        return escape(display_value(codes.get(key, {}).get(value, value)))
+
+    return Markup("<br>".join(
+        f"{escape(labels.get(key, key))}: {shown(key, old)} → {shown(key, new)}"
+        for key, old, new in change.changes
+    ))
+
+
+def _table_label(table: str) -> str:
+    from app.registers import TABLE_LABELS
+
+    return str(TABLE_LABELS.get(table, table))
+
+
+class RecordChangeView(HardenedViewMixin, ModelView):
+    route_base = "/history"
+    datamodel = ScopedInterface(RecordChange)
+    base_permissions = ["can_list", "can_show"]
+    list_title = _("Change history")
+    show_title = _("Change")
+    label_columns = {
+        "changed_at": _("Changed at"), "table_name": _("Register"), "record_id": _("Record"),
+        "action": _("Action"), "department": _("Owning department"), "changed_by": _("Changed by"),
+        "summary": _("Changes"),
+    }
+    list_columns = ["changed_at", "table_name", "record_id", "action", "department",
+                    "changed_by", "summary"]
+    show_columns = list_columns
+    search_columns = ["table_name", "record_id", "action", "department", "changed_by",
+                      "changed_at"]
+    base_order = ("changed_at", "desc")
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.formatters_columns = {
+            **display_formatters(self),
+            "action": lambda code: ACTIONS.get(code, code),
+            "table_name": _table_label,
+            "summary": _changes,
+        }
+
+
+def register(appbuilder) -> None:
+    appbuilder.add_view(DepartmentView, "Departments", label=_("Departments"),
+                        icon="fa-sitemap", category="Reference data",
+                        category_label=_("Reference data"), category_icon="fa-book")
+    appbuilder.add_view(MeasureView, "Measures", label=_("Measures of the plan"),
+                        icon="fa-list-ol", category="Reference data")
+    appbuilder.add_view(RecordChangeView, "Change history", label=_("Change history"),
+                        icon="fa-history", category="Audit", category_label=_("Audit"),
+                        category_icon="fa-eye")
