@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import os
 
+import click
 from flask_migrate import upgrade
 
 from app import create_app
@@ -35,7 +36,10 @@ def main() -> None:
     parser.add_argument("--demo", action="store_true", help="load a small demo data set")
     args = parser.parse_args()
     app = create_app()
-    prepare(app, demo=args.demo)
+    try:
+        prepare(app, demo=args.demo)
+    except click.ClickException as exc:
+        raise SystemExit(f"Error: {exc.format_message()}") from exc
     host = os.environ.get("HOST", "127.0.0.1")
     port = int(os.environ.get("PORT", "8080"))
     print(f"  Serving on http://{host}:{port}/", flush=True)

@@ -6,7 +6,6 @@ import secrets
 import click
 from flask import current_app
 from flask.cli import with_appcontext
-
 from flask_appbuilder.exceptions import PasswordComplexityValidationError
 
 from app.core.security import password_policy

@@ -12,8 +12,8 @@ from sqlalchemy import MetaData
 
 from app import create_app
 from app.core.models import PuwanUser, RecordChange
-from app.core.users import create_user
 from app.core.seeds import load_all
+from app.core.users import create_user
 from app.extensions import db
 from config import normalize_database_url
 from tests.factories import PASSWORD, EnterpriseFactory

@@ -19,7 +19,6 @@ from app.core.models import RecordChange
 from app.core.scope import current_scope, scoped_relationships
 from app.extensions import db
 
-
 AUDIT_IGNORED = {"changed_on", "changed_by_fk", "created_on", "created_by_fk"}
 
 

@@ -20,10 +20,11 @@ def security_headers(response):
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("Referrer-Policy", "same-origin")
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-    if request.endpoint != "static" and not (request.endpoint or "").startswith("appbuilder."):
-        if current_user and current_user.is_authenticated or request.path.startswith("/api/"):
-            headers["Cache-Control"] = "no-store"
-            headers["Pragma"] = "no-cache"
+    static = request.endpoint == "static" or (request.endpoint or "").startswith("appbuilder.")
+    private = (current_user and current_user.is_authenticated) or request.path.startswith("/api/")
+    if private and not static:
+        headers["Cache-Control"] = "no-store"
+        headers["Pragma"] = "no-cache"
     return response
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_login import user_logged_in
 
 from app.core.models import current_actor
@@ -36,6 +36,8 @@ def _languages() -> dict:
 def select_locale() -> str:
     languages = _languages()
     default = current_app.config.get("BABEL_DEFAULT_LOCALE", "zh")
+    if not has_request_context():  # CLI and start-up messages
+        return default
     requested = request.args.get("_l_")
     if requested in languages:
         return requested

@@ -184,6 +184,6 @@ class RecordChange(DepartmentOwnedMixin, Model):
         return [(key, before.get(key), after.get(key)) for key in sorted(set(before) | set(after))]
 
     @property
-    def summary(self) -> "RecordChange":
+    def summary(self) -> RecordChange:
         # The list shows the whole change; its formatter needs the table to name the fields.
         return self

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def utcnow() -> dt.datetime:

@@ -80,8 +80,9 @@ def _boolean_fields(model, labels: dict) -> dict:
 class HardenedViewMixin:
     """Where stock FAB ModelView is unsafe, for our views and FAB's security views alike.
 
-    Delete and actions by POST only (so CSRF-checked; FAB also routes GET), rows fetched through the (scoped) datamodel with base_filters; an
-    unknown action or row is a 404, never a 500 or a silent skip.
+    Delete and actions by POST only (so CSRF-checked; FAB also routes GET). Rows are fetched
+    through the (scoped) datamodel with base_filters; an unknown action or row is a 404, never
+    a 500 or a silent skip. No file download (FAB's has no department check).
     """
 
     # FAB's download serves any file of UPLOAD_FOLDER by name, to anyone with can_download on

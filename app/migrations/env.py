@@ -7,7 +7,7 @@ from alembic import context
 from flask import current_app
 from flask_appbuilder import Model
 
-import app.core.models  # noqa: F401  (register every model on the metadata)
+import app.core.models
 import app.registers  # noqa: F401
 
 logger = logging.getLogger("alembic.env")

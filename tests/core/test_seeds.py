@@ -27,7 +27,8 @@ def test_plan_departments_and_measures_are_loaded(ctx):
 
 def test_department_names_in_three_languages(ctx):
     ipb = db.session.query(Department).filter_by(code="IPB").one()
-    assert (ipb.name_zh, ipb.name_ja, ipb.name_en) == ("投资促进局", "投資促進局", "Investment Promotion Bureau")
+    names = (ipb.name_zh, ipb.name_ja, ipb.name_en)
+    assert names == ("投资促进局", "投資促進局", "Investment Promotion Bureau")
 
 
 def test_seeding_twice_changes_nothing(ctx):

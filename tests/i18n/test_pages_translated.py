@@ -44,7 +44,7 @@ class _Text(HTMLParser):
 
 def _data_words(app):
     words = set(ALLOWED)
-    for username, (code, role, _locale) in USERS.items():
+    for username, (code, _role, _locale) in USERS.items():
         words |= {username, username.upper(), code, "test", "local"}
     with app.app_context():
         from flask import current_app

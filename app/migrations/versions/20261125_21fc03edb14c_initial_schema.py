@@ -4,9 +4,8 @@ Revision ID: 21fc03edb14c
 Revises: 
 Create Date: 2026-11-25 16:02:25.306570
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '21fc03edb14c'
 down_revision = None
