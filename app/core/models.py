@@ -12,6 +12,12 @@ from sqlalchemy.orm import declared_attr, relationship
 from app.core.timeutil import utcnow
 
 
+def localized(obj, field: str) -> str:
+    """``obj.<field>_<lang>`` in the request's language, falling back to Chinese."""
+    lang = str(get_locale() or "zh")[:2] if has_request_context() else "zh"
+    return getattr(obj, f"{field}_{lang}", None) or getattr(obj, f"{field}_zh")
+
+
 class Department(Model):
     """An organisation unit of the plan (reference data, seeded from seeds/departments.yaml)."""
 
@@ -26,12 +32,8 @@ class Department(Model):
     def owning_department_id(self) -> int:
         return self.id
 
-    def localized_name(self) -> str:
-        lang = str(get_locale() or "zh") if has_request_context() else "zh"
-        return getattr(self, f"name_{lang[:2]}", None) or self.name_zh
-
     def __str__(self) -> str:
-        return self.localized_name()
+        return localized(self, "name")
 
 
 class Measure(Model):
@@ -54,8 +56,7 @@ class Measure(Model):
         return leads, coop, self.all_departments_cooperate
 
     def __str__(self) -> str:
-        lang = str(get_locale() or "zh") if has_request_context() else "zh"
-        return f"{self.code} {getattr(self, f'title_{lang[:2]}', self.title_zh)}"
+        return f"{self.code} {localized(self, 'title')}"
 
 
 class MeasureDepartment(Model):
