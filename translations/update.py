@@ -49,7 +49,8 @@ def main() -> None:
         if fabs:
             fab_po = FAB / "translations" / fabs / "LC_MESSAGES" / "messages.po"
             fab = read_po(fab_po.open("rb"), locale=ours)
-        new = Catalog(locale=ours, project="puwan-platform", charset="utf-8")
+        new = Catalog(locale=ours, project="puwan-platform", version="0.1", charset="utf-8",
+                      fuzzy=False)
         for message in template:
             if not message.id:
                 continue

@@ -92,7 +92,6 @@ class HardenedViewMixin:
     def download(self, filename):
         abort(404)
 
-
     @expose("/delete/<pk>", methods=["POST"])
     @has_access
     def delete(self, pk):
@@ -121,12 +120,12 @@ class HardenedViewMixin:
             self.get_action_permission_name(name), self.class_permission_name
         ):
             abort(403)
-        items = []
-        for pk in request.form.getlist("rowid"):
-            item = self.datamodel.get(self._deserialize_pk_if_composite(pk), self._base_filters)
-            if item is None:
-                abort(404)
-            items.append(item)
+        pks = {self._deserialize_pk_if_composite(pk) for pk in request.form.getlist("rowid")}
+        model = self.datamodel.obj
+        query = self.datamodel.apply_all(self.datamodel.session.query(model), self._base_filters)
+        items = query.filter(getattr(model, self.datamodel.get_pk_name()).in_(pks)).all() if pks else []
+        if len(items) != len(pks):  # one row is not there, or not yours: do nothing at all
+            abort(404)
         return self.actions[name].func(items)
 
 
@@ -312,7 +311,11 @@ class ScopedModelView(HardenedViewMixin, ModelView):
         if callable(value):
             value = value()
         value = display_value(value)
-        return value if isinstance(value, (int, float)) else str(value)
+        if isinstance(value, (int, float)):
+            return value
+        value = str(value)
+        # A cell starting like a formula would run in Excel (CSV injection): keep it text.
+        return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 class ScopedRestApi(ModelRestApi):

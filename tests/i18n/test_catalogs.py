@@ -21,6 +21,7 @@ def test_no_empty_or_fuzzy_entries(lang):
     empty = [m.id for m in catalog if m.id and not m.string]
     fuzzy = [m.id for m in catalog if m.id and m.fuzzy]
     assert empty == [] and fuzzy == []
+    assert not catalog.fuzzy, "the catalog header is marked fuzzy"
 
 
 @pytest.mark.parametrize("lang", ["zh", "ja"])

@@ -287,3 +287,9 @@ def test_error_messages_are_translated(app, client, ipb_api, enterprises):
     resp = client.post("/api/v1/enterprise/?_l_=zh", headers=ipb_api, json=payload)
     assert resp.status_code == 403
     assert "部门" in json.dumps(resp.json, ensure_ascii=False)
+
+
+def test_export_keeps_formula_like_values_as_text(ipb, enterprises):
+    enterprises.create("IPB", name_zh="=HYPERLINK(\"http://x\")")
+    body = ipb.get("/enterprises/export/csv").get_data().decode("utf-8-sig")
+    assert "'=HYPERLINK" in body
