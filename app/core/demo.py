@@ -5,6 +5,7 @@ import random
 
 from flask import current_app
 
+from app.core.commands import RecordCommands
 from app.core.models import Department
 from app.core.users import create_user
 from app.extensions import db
@@ -45,7 +46,8 @@ def load_demo() -> str:
             continue
         create_user(username, DEMO_PASSWORD, code, [role_name], last_name=code, locale=locale)
         users += 1
-    db.session.flush()
+    db.session.commit()
+    commands = RecordCommands(Enterprise)
     rng = random.Random(2026)
     created = 0
     for name_zh, name_ja, name_en, industry, japanese, code in DEMO_ENTERPRISES:
@@ -53,12 +55,12 @@ def load_demo() -> str:
         if db.session.query(Enterprise).filter_by(name_zh=name_zh).first():
             continue
         secretary = sm.find_user(username=f"{code.lower()}_staff")
-        db.session.add(Enterprise(
+        # Through the command, like any write: validated, and visible in the change history.
+        commands.create(Enterprise(
             uscc=uscc, name_zh=name_zh, name_ja=name_ja, name_en=name_en, industry=industry,
             japanese_funded=japanese, stage=rng.choice(["construction", "producing"]),
             export_enterprise=rng.random() < 0.5, address="大连市金普新区普湾经济区",
             department_id=departments[code].id, secretary=secretary,
         ))
         created += 1
-    db.session.commit()
     return f"{users} users (password {DEMO_PASSWORD}), {created} enterprises"

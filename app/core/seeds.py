@@ -4,6 +4,7 @@ A bad file is reported with its name and line, and nothing is loaded.
 """
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -189,7 +190,14 @@ def load_all(seeds_dir: str | None = None) -> SeedReport:
     from flask_appbuilder.security.manager import BaseSecurityManager
 
     # FAB's own roles (Admin, Public) — its table-creating create_db is off (FAB_CREATE_DB).
-    BaseSecurityManager.create_db(appbuilder.sm)
+    # Quietly: it would advise "flask fab create-admin", which makes a user with no department.
+    fab_log = logging.getLogger("flask_appbuilder.security.manager")
+    level = fab_log.level
+    fab_log.setLevel(logging.ERROR)
+    try:
+        BaseSecurityManager.create_db(appbuilder.sm)
+    finally:
+        fab_log.setLevel(level)
     # Permissions of every registered view (FAB_UPDATE_PERMS is off at start-up).
     appbuilder.add_permissions(update_perms=True)
     _write_roles(appbuilder.sm, roles, report)
