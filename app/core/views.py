@@ -120,10 +120,14 @@ class HardenedViewMixin:
             self.get_action_permission_name(name), self.class_permission_name
         ):
             abort(403)
-        pks = {self._deserialize_pk_if_composite(pk) for pk in request.form.getlist("rowid")}
         model = self.datamodel.obj
+        pk_column = getattr(model, self.datamodel.get_pk_name())
+        try:  # typed, so PostgreSQL compares integers with integers
+            pks = {pk_column.type.python_type(pk) for pk in request.form.getlist("rowid")}
+        except (TypeError, ValueError):
+            abort(404)
         query = self.datamodel.apply_all(self.datamodel.session.query(model), self._base_filters)
-        items = query.filter(getattr(model, self.datamodel.get_pk_name()).in_(pks)).all() if pks else []
+        items = query.filter(pk_column.in_(pks)).all() if pks else []
         if len(items) != len(pks):  # one row is not there, or not yours: do nothing at all
             abort(404)
         return self.actions[name].func(items)

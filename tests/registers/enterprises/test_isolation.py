@@ -293,3 +293,11 @@ def test_export_keeps_formula_like_values_as_text(ipb, enterprises):
     enterprises.create("IPB", name_zh="=HYPERLINK(\"http://x\")")
     body = ipb.get("/enterprises/export/csv").get_data().decode("utf-8-sig")
     assert "'=HYPERLINK" in body
+
+
+def test_mass_action_with_a_malformed_id_is_404(ipb, records, enterprises):
+    token = csrf_token(ipb, "/enterprises/add")
+    resp = ipb.post("/enterprises/action_post", data={
+        "action": "muldelete", "rowid": [str(records[0]), "x'; drop"], "csrf_token": token})
+    assert resp.status_code == 404
+    assert enterprises.get(records[0]) is not None
