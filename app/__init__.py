@@ -44,6 +44,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
 
     from app.cli import register_cli
+    from app.clocks.views import register as register_clock_views
     from app.core.admin_views import register as register_core_views
     from app.core.http import init_error_pages, init_http
     from app.core.i18n import init_i18n
@@ -54,6 +55,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         appbuilder.init_app(app, db.session)
         register_all(appbuilder)
         register_core_views(appbuilder)
+        register_clock_views(appbuilder)
     init_i18n(app)
     init_http(app)
     init_error_pages(app)

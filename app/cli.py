@@ -1,6 +1,7 @@
 """Command line: `flask seed`, `flask users …` (plus Flask-Migrate's `flask db …`)."""
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 
 import click
@@ -12,6 +13,7 @@ from app.core.security import password_policy
 from app.core.seeds import SeedError, load_all
 from app.core.users import UserError, create_user
 from app.extensions import db
+from app.sla.calendar import SHANGHAI
 
 
 @click.command("seed")
@@ -84,6 +86,56 @@ def create_user_command(username, password, department_code, role_names, first_n
     click.echo(f"Created {username} in {department_code}")
 
 
+sla = click.Group("sla", help="SLA clocks and the working-day calendar.")
+
+
+def _now(value: str | None) -> dt.datetime:
+    if not value:
+        return dt.datetime.now(dt.UTC)
+    moment = dt.datetime.fromisoformat(value)
+    return moment if moment.tzinfo else moment.replace(tzinfo=SHANGHAI)
+
+
+def _warn_unconfirmed(calendar, years) -> None:
+    missing = [y for y in years if not calendar.is_confirmed(y)]
+    for year in missing:
+        click.secho(
+            f"WARNING: the {year} holiday schedule is not confirmed (no official data and no "
+            "overrides); weekends are assumed. Add the State Council's schedule as calendar "
+            "overrides.", fg="yellow", err=True)
+
+
+@sla.command("sweep")
+@click.option("--now", "now_text", default=None, help="ISO time to sweep at (default: now)")
+@with_appcontext
+def sweep_command(now_text):
+    """Move clocks whose warning or due time has passed, and deliver their hooks."""
+    from app.clocks.service import load_calendar
+    from app.clocks.sweep import sweep
+
+    now = _now(now_text)
+    _warn_unconfirmed(load_calendar(db.session), [now.year, now.year + 1])
+    click.echo(f"Sweep at {now.isoformat()}: {sweep(db.session, now)}")
+
+
+@sla.command("calendar")
+@click.option("--year", type=int, default=None)
+@with_appcontext
+def calendar_command(year):
+    """Show a year's holidays, make-up working days and overrides."""
+    from app.clocks.service import load_calendar
+
+    calendar = load_calendar(db.session)
+    year = year or dt.datetime.now(SHANGHAI).year
+    _warn_unconfirmed(calendar, [year])
+    status = "confirmed" if calendar.is_confirmed(year) else "NOT confirmed"
+    click.echo(f"{year}: {status}")
+    for info in calendar.unusual_days(dt.date(year, 1, 1), dt.date(year, 12, 31)):
+        kind = "working" if info.working else "day off"
+        click.echo(f"  {info.day.isoformat()}  {kind:8} {info.reason:9} {info.note or ''}")
+
+
 def register_cli(app) -> None:
     app.cli.add_command(seed_command)
     app.cli.add_command(users)
+    app.cli.add_command(sla)

@@ -125,6 +125,37 @@ def parse_roles(path: Path) -> list:
     return entries
 
 
+UNITS = ("minutes", "hours", "calendar_days", "working_days")
+
+
+def parse_sla_policies(path: Path) -> list:
+    entries = _load(path)
+    for entry in entries:
+        _require(path, entry, "code", "name_zh", "name_ja", "name_en", "amount", "unit")
+        if entry["unit"] not in UNITS:
+            raise SeedError(path, entry.line, f"unit must be one of {', '.join(UNITS)}")
+        if not isinstance(entry["amount"], int) or entry["amount"] <= 0:
+            raise SeedError(path, entry.line, "amount must be a positive whole number")
+        if not 0 < int(entry.get("warning_percent", 75)) <= 100:
+            raise SeedError(path, entry.line, "warning_percent must be within 1..100")
+    return entries
+
+
+def _write_sla_policies(session, policies: list, report: SeedReport) -> None:
+    """Only missing policies are added: administrators own them once they exist."""
+    from app.clocks.models import SlaPolicy
+
+    for entry in policies:
+        if session.query(SlaPolicy).filter_by(code=entry["code"]).first() is None:
+            session.add(SlaPolicy(
+                code=entry["code"], name_zh=entry["name_zh"], name_ja=entry["name_ja"],
+                name_en=entry["name_en"], amount=entry["amount"], unit=entry["unit"],
+                warning_percent=int(entry.get("warning_percent", 75)),
+                pause_states=list(entry.get("pause_states") or []),
+            ))
+            report.created += 1
+
+
 def _write_reference_data(session, departments: list, measures: list, report: SeedReport) -> None:
     by_code = {}
     for entry in departments:
@@ -177,11 +208,13 @@ def load_all(seeds_dir: str | None = None) -> SeedReport:
     departments = parse_departments(directory / "departments.yaml")
     measures = parse_measures(directory / "measures.yaml", {e["code"] for e in departments})
     roles = parse_roles(directory / "roles.yaml")
+    policies = parse_sla_policies(directory / "sla_policies.yaml")
 
     report = SeedReport()
     session = db.session
     try:
         _write_reference_data(session, departments, measures, report)
+        _write_sla_policies(session, policies, report)
         session.commit()
     except Exception:
         session.rollback()

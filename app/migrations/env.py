@@ -7,7 +7,9 @@ from alembic import context
 from flask import current_app
 from flask_appbuilder import Model
 
-import app.core.models
+# Import every model so that it is on the metadata.
+import app.clocks.models  # noqa: F401
+import app.core.models  # noqa: F401
 import app.registers  # noqa: F401
 
 logger = logging.getLogger("alembic.env")

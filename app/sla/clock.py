@@ -189,3 +189,10 @@ def recategorize(clock: Clock, policy: Policy, calendar: WorkCalendar) -> tuple[
         raise ClockError("a stopped clock cannot change its policy")
     due = compute_due(clock.started_at, policy, calendar)
     return replace(clock, due_at=_shift(policy, calendar, due.due_at, clock.paused_seconds)), due
+
+
+def warning_at(clock: Clock, policy: Policy, calendar: WorkCalendar) -> dt.datetime:
+    """The instant a running clock enters WARNING (stored, so sweeps can select it in SQL)."""
+    budget = _measure(policy, calendar, clock.started_at, clock.due_at) - clock.paused_seconds
+    counted = clock.paused_seconds + budget * policy.warning_percent / 100
+    return _shift(policy, calendar, clock.started_at, counted)

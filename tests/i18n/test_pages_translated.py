@@ -56,7 +56,10 @@ def _data_words(app):
             for row in sm.session.query(model):
                 words |= set(re.findall(r"[A-Za-z]+", row.name))
         # Reference data keeps an English name column of its own (data, not UI).
+        from app.clocks.models import SlaPolicy
         from app.core.models import Department, Measure
+
+        words |= {p.code for p in sm.session.query(SlaPolicy)}
 
         for text in [d.name_en + " " + d.code for d in sm.session.query(Department)] + [
                 m.title_en for m in sm.session.query(Measure)]:

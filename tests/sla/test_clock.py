@@ -189,3 +189,26 @@ def test_policy_rejects_nonsense():
         Policy("x", 0, Unit.HOURS)
     with pytest.raises(ValueError):
         Policy("x", 1, Unit.HOURS, warning_percent=0)
+
+
+@pytest.mark.parametrize("policy,when", [
+    (DISPATCH, at(2026, 11, 25, 10)),
+    (GENERAL, at(2026, 9, 30, 10)),
+    (CONSULTATION, at(2026, 9, 18, 22)),
+])
+def test_warning_at_agrees_with_status(policy, when):
+    from app.sla.clock import warning_at
+
+    clock = _started(policy, when)
+    moment = warning_at(clock, policy, CAL)
+    assert status(clock, policy, CAL, moment - dt.timedelta(seconds=1)).state == ClockState.RUNNING
+    assert status(clock, policy, CAL, moment).state == ClockState.WARNING
+
+
+def test_warning_at_after_a_pause_is_later():
+    from app.sla.clock import warning_at
+
+    clock = _started()
+    before = warning_at(clock, DISPATCH, CAL)
+    clock = resume(pause(clock, at(2026, 11, 25, 10, 5)), at(2026, 11, 25, 10, 35), DISPATCH, CAL)
+    assert warning_at(clock, DISPATCH, CAL) == before + dt.timedelta(minutes=30)

@@ -1,9 +1,10 @@
 from flask_babel import lazy_gettext as _
 
-from app.registers.enterprises.models import INDUSTRIES, STAGES
+from app.registers.enterprises.models import INDUSTRIES, STAGES, Enterprise
 from app.registers.enterprises.views import LABELS, EnterpriseApi, EnterpriseView
 
 TABLE = "enterprise"
+MODEL = Enterprise
 LABEL = _("Enterprises")
 FIELD_LABELS = {
     **LABELS,

@@ -1,13 +1,14 @@
 """initial schema
 
-Revision ID: 21fc03edb14c
+Revision ID: 77f9d54488de
 Revises: 
-Create Date: 2026-11-25 16:02:25.306570
+Create Date: 2026-11-25 16:18:50.028491
 """
-import sqlalchemy as sa
 from alembic import op
+import sqlalchemy as sa
 
-revision = '21fc03edb14c'
+
+revision = '77f9d54488de'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -193,6 +194,20 @@ def upgrade():
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('user_id', 'role_id')
     )
+    op.create_table('calendar_override',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('working', sa.Boolean(), nullable=False),
+    sa.Column('note', sa.String(length=200), nullable=False),
+    sa.Column('created_on', sa.DateTime(), nullable=False),
+    sa.Column('changed_on', sa.DateTime(), nullable=False),
+    sa.Column('created_by_fk', sa.Integer(), nullable=True),
+    sa.Column('changed_by_fk', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['changed_by_fk'], ['ab_user.id'], ),
+    sa.ForeignKeyConstraint(['created_by_fk'], ['ab_user.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('day')
+    )
     op.create_table('enterprise',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('uscc', sa.String(length=18), nullable=False),
@@ -248,11 +263,128 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_record_change_record_id'), ['record_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_record_change_table_name'), ['table_name'], unique=False)
 
+    op.create_table('sla_policy',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('code', sa.String(length=32), nullable=False),
+    sa.Column('name_zh', sa.String(length=100), nullable=False),
+    sa.Column('name_ja', sa.String(length=100), nullable=False),
+    sa.Column('name_en', sa.String(length=100), nullable=False),
+    sa.Column('amount', sa.Integer(), nullable=False),
+    sa.Column('unit', sa.String(length=16), nullable=False),
+    sa.Column('warning_percent', sa.Integer(), nullable=False),
+    sa.Column('pause_states', sa.JSON(), nullable=False),
+    sa.Column('created_on', sa.DateTime(), nullable=False),
+    sa.Column('changed_on', sa.DateTime(), nullable=False),
+    sa.Column('created_by_fk', sa.Integer(), nullable=True),
+    sa.Column('changed_by_fk', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['changed_by_fk'], ['ab_user.id'], ),
+    sa.ForeignKeyConstraint(['created_by_fk'], ['ab_user.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('code')
+    )
+    op.create_table('sla_clock',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('subject_type', sa.String(length=32), nullable=False),
+    sa.Column('subject_id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=32), nullable=False),
+    sa.Column('policy_id', sa.Integer(), nullable=False),
+    sa.Column('state', sa.String(length=12), nullable=False),
+    sa.Column('started_at', sa.DateTime(), nullable=False),
+    sa.Column('due_at', sa.DateTime(), nullable=False),
+    sa.Column('warn_at', sa.DateTime(), nullable=False),
+    sa.Column('paused_since', sa.DateTime(), nullable=True),
+    sa.Column('paused_seconds', sa.Float(), nullable=False),
+    sa.Column('stopped_at', sa.DateTime(), nullable=True),
+    sa.Column('calendar_data', sa.JSON(), nullable=False),
+    sa.Column('unconfirmed', sa.Boolean(), nullable=False),
+    sa.Column('department_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['department_id'], ['department.id'], ),
+    sa.ForeignKeyConstraint(['policy_id'], ['sla_policy.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('subject_type', 'subject_id', 'name')
+    )
+    with op.batch_alter_table('sla_clock', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_sla_clock_department_id'), ['department_id'], unique=False)
+        batch_op.create_index('ix_sla_clock_open_due', ['state', 'due_at'], unique=False)
+        batch_op.create_index('ix_sla_clock_open_warn', ['state', 'warn_at'], unique=False)
+
+    op.create_table('sla_transition',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('clock_id', sa.Integer(), nullable=False),
+    sa.Column('old_state', sa.String(length=12), nullable=True),
+    sa.Column('new_state', sa.String(length=12), nullable=False),
+    sa.Column('at', sa.DateTime(), nullable=False),
+    sa.Column('notified_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['clock_id'], ['sla_clock.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('sla_transition', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_sla_transition_clock_id'), ['clock_id'], unique=False)
+        batch_op.create_index('ix_sla_transition_pending', ['notified_at'], unique=False)
+
+    op.create_table('notice',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('kind', sa.String(length=32), nullable=False),
+    sa.Column('clock_name', sa.String(length=32), nullable=True),
+    sa.Column('subject_type', sa.String(length=32), nullable=True),
+    sa.Column('subject_id', sa.Integer(), nullable=True),
+    sa.Column('read_at', sa.DateTime(), nullable=True),
+    sa.Column('transition_id', sa.Integer(), nullable=True),
+    sa.Column('department_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['department_id'], ['department.id'], ),
+    sa.ForeignKeyConstraint(['transition_id'], ['sla_transition.id'], ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('transition_id')
+    )
+    with op.batch_alter_table('notice', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_notice_created_at'), ['created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_notice_department_id'), ['department_id'], unique=False)
+
+    op.create_table('supervision',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('subject_type', sa.String(length=32), nullable=False),
+    sa.Column('subject_id', sa.Integer(), nullable=False),
+    sa.Column('reason', sa.String(length=32), nullable=False),
+    sa.Column('opened_at', sa.DateTime(), nullable=False),
+    sa.Column('closed_at', sa.DateTime(), nullable=True),
+    sa.Column('note', sa.Text(), nullable=True),
+    sa.Column('transition_id', sa.Integer(), nullable=True),
+    sa.Column('department_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['department_id'], ['department.id'], ),
+    sa.ForeignKeyConstraint(['transition_id'], ['sla_transition.id'], ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('transition_id')
+    )
+    with op.batch_alter_table('supervision', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_supervision_department_id'), ['department_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('supervision', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_supervision_department_id'))
+
+    op.drop_table('supervision')
+    with op.batch_alter_table('notice', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_notice_department_id'))
+        batch_op.drop_index(batch_op.f('ix_notice_created_at'))
+
+    op.drop_table('notice')
+    with op.batch_alter_table('sla_transition', schema=None) as batch_op:
+        batch_op.drop_index('ix_sla_transition_pending')
+        batch_op.drop_index(batch_op.f('ix_sla_transition_clock_id'))
+
+    op.drop_table('sla_transition')
+    with op.batch_alter_table('sla_clock', schema=None) as batch_op:
+        batch_op.drop_index('ix_sla_clock_open_warn')
+        batch_op.drop_index('ix_sla_clock_open_due')
+        batch_op.drop_index(batch_op.f('ix_sla_clock_department_id'))
+
+    op.drop_table('sla_clock')
+    op.drop_table('sla_policy')
     with op.batch_alter_table('record_change', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_record_change_table_name'))
         batch_op.drop_index(batch_op.f('ix_record_change_record_id'))
@@ -269,6 +401,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_enterprise_department_id'))
 
     op.drop_table('enterprise')
+    op.drop_table('calendar_override')
     op.drop_table('ab_user_role')
     with op.batch_alter_table('ab_user_group', schema=None) as batch_op:
         batch_op.drop_index('idx_user_id')

@@ -1,0 +1,137 @@
+"""Stored SLA policies, calendar overrides, clocks, their transitions, and department notices."""
+from __future__ import annotations
+
+from flask_appbuilder import Model
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import relationship
+
+from app.core.models import AuditMixin, DepartmentOwnedMixin, localized
+from app.core.timeutil import utcnow
+from app.sla.policies import Policy, Unit
+
+
+class SlaPolicy(AuditMixin, Model):
+    __tablename__ = "sla_policy"
+    id = Column(Integer, primary_key=True)
+    code = Column(String(32), unique=True, nullable=False)
+    name_zh = Column(String(100), nullable=False)
+    name_ja = Column(String(100), nullable=False)
+    name_en = Column(String(100), nullable=False)
+    amount = Column(Integer, nullable=False)
+    unit = Column(String(16), nullable=False)
+    warning_percent = Column(Integer, nullable=False, default=75)
+    pause_states = Column(JSON, nullable=False, default=list)
+
+    def to_policy(self) -> Policy:
+        return Policy(self.code, self.amount, Unit(self.unit), self.warning_percent,
+                      frozenset(self.pause_states or ()))
+
+    def __str__(self) -> str:
+        return localized(self, "name")
+
+
+class CalendarOverride(AuditMixin, Model):
+    """An administrator's word on one day (working or not), over the package's calendar."""
+
+    __tablename__ = "calendar_override"
+    id = Column(Integer, primary_key=True)
+    day = Column(Date, unique=True, nullable=False)
+    working = Column(Boolean, nullable=False)
+    note = Column(String(200), nullable=False, default="")
+
+
+class SlaClock(DepartmentOwnedMixin, Model):
+    """One promise on one record, e.g. the dispatch clock of work order 123.
+
+    ``department`` is the unit responsible for keeping it (notices go there). Instants are
+    naive UTC. ``warn_at``/``due_at`` are stored so the sweeper can move states in SQL.
+    """
+
+    __tablename__ = "sla_clock"
+    __table_args__ = (
+        UniqueConstraint("subject_type", "subject_id", "name"),
+        Index("ix_sla_clock_open_due", "state", "due_at"),
+        Index("ix_sla_clock_open_warn", "state", "warn_at"),
+    )
+    id = Column(Integer, primary_key=True)
+    subject_type = Column(String(32), nullable=False)
+    subject_id = Column(Integer, nullable=False)
+    name = Column(String(32), nullable=False)
+    policy_id = Column(Integer, ForeignKey("sla_policy.id"), nullable=False)
+    policy = relationship(SlaPolicy)
+    state = Column(String(12), nullable=False)
+    started_at = Column(DateTime, nullable=False)
+    due_at = Column(DateTime, nullable=False)
+    warn_at = Column(DateTime, nullable=False)
+    paused_since = Column(DateTime)
+    paused_seconds = Column(Float, nullable=False, default=0.0)
+    stopped_at = Column(DateTime)
+    # What due_at was computed with: the unusual days in range and the unconfirmed years.
+    calendar_data = Column(JSON, nullable=False, default=dict)
+    unconfirmed = Column(Boolean, nullable=False, default=False)
+    transitions = relationship("SlaTransition", back_populates="clock",
+                               order_by="SlaTransition.id", cascade="all, delete-orphan")
+
+
+class SlaTransition(Model):
+    """A clock's state change, written once; ``notified_at`` marks its hooks as delivered."""
+
+    __tablename__ = "sla_transition"
+    __table_args__ = (Index("ix_sla_transition_pending", "notified_at"),)
+    id = Column(Integer, primary_key=True)
+    clock_id = Column(Integer, ForeignKey("sla_clock.id", ondelete="CASCADE"), nullable=False,
+                      index=True)
+    clock = relationship(SlaClock, back_populates="transitions")
+    old_state = Column(String(12))
+    new_state = Column(String(12), nullable=False)
+    at = Column(DateTime, nullable=False, default=utcnow)
+    notified_at = Column(DateTime)
+
+
+class Notice(DepartmentOwnedMixin, Model):
+    """An in-app notice to a department (the built-in SLA listener writes these)."""
+
+    __tablename__ = "notice"
+    id = Column(Integer, primary_key=True)
+    created_at = Column(DateTime, nullable=False, default=utcnow, index=True)
+    # What happened, rendered in the reader's language: e.g. kind "breached" of clock "dispatch".
+    kind = Column(String(32), nullable=False)
+    clock_name = Column(String(32))
+    subject_type = Column(String(32))
+    subject_id = Column(Integer)
+    read_at = Column(DateTime)
+    transition_id = Column(Integer, ForeignKey("sla_transition.id", ondelete="SET NULL"),
+                           unique=True)
+
+    @property
+    def text(self) -> Notice:
+        # The list shows the notice rendered in the reader's language by its formatter.
+        return self
+
+
+class Supervision(DepartmentOwnedMixin, Model):
+    """督办: the Office supervising a record; opened automatically when a clock is breached."""
+
+    __tablename__ = "supervision"
+    id = Column(Integer, primary_key=True)
+    subject_type = Column(String(32), nullable=False)
+    subject_id = Column(Integer, nullable=False)
+    reason = Column(String(32), nullable=False)  # "breach" or "office"
+    opened_at = Column(DateTime, nullable=False, default=utcnow)
+    closed_at = Column(DateTime)
+    note = Column(Text)
+    transition_id = Column(Integer, ForeignKey("sla_transition.id", ondelete="SET NULL"),
+                           unique=True)

@@ -1,0 +1,90 @@
+"""Delivering transitions: the built-in listeners in the claiming transaction, then the hooks.
+
+Each transition is claimed once (``notified_at`` set by an UPDATE that re-checks it is still
+unset; on PostgreSQL a second sweep waits on the row lock and then finds it taken). The built-in
+listeners — a notice to the responsible department, a supervision entry (督办) on breach — write
+in that same transaction, so they happen exactly once even if a process dies half-way: an
+uncommitted claim is simply picked up by the next sweep. The blinker hooks are sent after the
+commit, once per claimed transition.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from sqlalchemy import insert, literal, select, update
+from sqlalchemy.orm import Session
+
+from app.clocks.models import Notice, SlaClock, SlaTransition, Supervision
+from app.sla import hooks
+
+NOTIFY_STATES = ("warning", "breached", "missed")
+BATCH = 1000
+
+
+def _subject_models() -> dict:
+    from app.registers import SUBJECT_MODELS
+
+    return SUBJECT_MODELS
+
+
+def deliver_pending(session: Session, now: dt.datetime) -> int:
+    """Deliver every undelivered transition; returns how many this call delivered."""
+    delivered = 0
+    while True:
+        pending = (select(SlaTransition.id).where(SlaTransition.notified_at.is_(None))
+                   .order_by(SlaTransition.id).limit(BATCH))
+        claimed = session.execute(
+            update(SlaTransition)
+            .where(SlaTransition.id.in_(pending.scalar_subquery()),
+                   SlaTransition.notified_at.is_(None))
+            .values(notified_at=now)
+            .returning(SlaTransition.id),
+            execution_options={"synchronize_session": False},
+        ).scalars().all()
+        if not claimed:
+            session.commit()
+            return delivered
+        _builtin_listeners(session, claimed, now)
+        session.commit()
+        _send_hooks(session, claimed)
+        delivered += len(claimed)
+
+
+def _builtin_listeners(session: Session, ids: list[int], now: dt.datetime) -> None:
+    joined = (select(SlaTransition.id, SlaClock.department_id, SlaTransition.new_state,
+                     SlaClock.name, SlaClock.subject_type, SlaClock.subject_id)
+              .join(SlaClock, SlaClock.id == SlaTransition.clock_id)
+              .where(SlaTransition.id.in_(ids)))
+    notices = joined.where(SlaTransition.new_state.in_(NOTIFY_STATES)).subquery()
+    session.execute(insert(Notice).from_select(
+        ["transition_id", "department_id", "kind", "clock_name", "subject_type", "subject_id",
+         "created_at"],
+        select(notices.c.id, notices.c.department_id, notices.c.new_state, notices.c.name,
+               notices.c.subject_type, notices.c.subject_id, literal(now)),
+    ))
+    breaches = joined.where(SlaTransition.new_state == "breached").subquery()
+    session.execute(insert(Supervision).from_select(
+        ["transition_id", "department_id", "subject_type", "subject_id", "reason", "opened_at"],
+        select(breaches.c.id, breaches.c.department_id, breaches.c.subject_type,
+               breaches.c.subject_id, literal("breach"), literal(now)),
+    ))
+
+
+def _send_hooks(session: Session, ids: list[int]) -> None:
+    transitions = (session.query(SlaTransition).filter(SlaTransition.id.in_(ids))
+                   .order_by(SlaTransition.id).all())
+    wanted = defaultdict(set)
+    for t in transitions:
+        wanted[t.clock.subject_type].add(t.clock.subject_id)
+    subjects = {}
+    models = _subject_models()
+    for subject_type, subject_ids in wanted.items():
+        model = models.get(subject_type)
+        if model is not None:
+            for item in session.query(model).filter(model.id.in_(subject_ids)):
+                subjects[(subject_type, item.id)] = item
+    for t in transitions:
+        clock = t.clock
+        hooks.send(clock.subject_type, clock=clock, transition_id=t.id, old=t.old_state,
+                   new=t.new_state, subject=subjects.get((clock.subject_type, clock.subject_id)))

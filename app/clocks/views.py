@@ -1,0 +1,185 @@
+"""SLA policies and calendar overrides (administrators), clocks and notices (departments)."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import flash, redirect
+from flask_appbuilder import ModelView
+from flask_appbuilder.actions import action
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_babel import lazy_gettext as _
+from wtforms import SelectField
+
+from app.clocks.models import CalendarOverride, Notice, SlaClock, SlaPolicy
+from app.clocks.service import load_calendar
+from app.core.interface import ScopedInterface
+from app.core.timeutil import utcnow
+from app.core.views import HardenedViewMixin, display_formatters
+from app.extensions import db
+from app.sla.calendar import SHANGHAI
+
+UNITS = {
+    "minutes": _("minutes"), "hours": _("hours"), "calendar_days": _("calendar days"),
+    "working_days": _("working days"),
+}
+STATES = {
+    "running": _("On track"), "warning": _("At risk"), "breached": _("Overdue"),
+    "paused": _("Paused"), "met": _("Kept"), "missed": _("Broken"),
+}
+CLOCK_NAMES = {
+    "dispatch": _("Dispatch"), "resolution": _("Resolution"),
+    "rectification": _("Rectification"),
+}
+NOTICE_TEXT = {
+    "warning": _("%(clock)s of %(subject)s is at risk."),
+    "breached": _("%(clock)s of %(subject)s is overdue; supervision has been opened."),
+    "missed": _("%(clock)s of %(subject)s was kept late."),
+}
+
+
+def unconfirmed_years_message() -> str | None:
+    """A visible warning while this year's or next year's schedule is not confirmed."""
+    calendar = load_calendar(db.session)
+    year = dt.datetime.now(SHANGHAI).year
+    missing = [y for y in (year, year + 1) if not calendar.is_confirmed(y)]
+    if not missing:
+        return None
+    return str(_(
+        "The holiday schedule of %(years)s is not confirmed: due dates assume plain weekends. "
+        "Add the official schedule as calendar overrides.",
+        years=", ".join(str(y) for y in missing),
+    ))
+
+
+class CalendarWarningMixin:
+    def render_template(self, template, **kwargs):
+        message = unconfirmed_years_message()
+        if message:
+            flash(message, "warning")
+        return super().render_template(template, **kwargs)
+
+
+class SlaPolicyView(CalendarWarningMixin, HardenedViewMixin, ModelView):
+    route_base = "/sla-policies"
+    datamodel = SQLAInterface(SlaPolicy)
+    base_permissions = ["can_list", "can_show", "can_edit"]
+    list_title = _("SLA policies")
+    show_title = edit_title = _("SLA policy")
+    label_columns = {
+        "code": _("Code"), "name_zh": _("Name (Chinese)"), "name_ja": _("Name (Japanese)"),
+        "name_en": _("Name (English)"), "amount": _("Target"), "unit": _("Unit"),
+        "warning_percent": _("Warning threshold (percent of time elapsed)"),
+        "pause_states": _("Paused in states"),
+    }
+    list_columns = ["code", "name_zh", "amount", "unit", "warning_percent"]
+    search_columns = ["code", "name_zh", "name_ja", "name_en", "unit"]
+    show_columns = ["code", "name_zh", "name_ja", "name_en", "amount", "unit",
+                    "warning_percent", "pause_states"]
+    edit_columns = ["name_zh", "name_ja", "name_en", "amount", "unit", "warning_percent"]
+    edit_form_extra_fields = {"unit": SelectField(_("Unit"), choices=list(UNITS.items()))}
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.formatters_columns = {**display_formatters(self),
+                                   "unit": lambda u: UNITS.get(u, u),
+                                   "pause_states": lambda s: ", ".join(s or [])}
+
+    def pre_update(self, item):
+        if item.amount is None or item.amount <= 0:
+            raise ValueError(_("The target must be a positive number."))
+        if item.warning_percent is None or not 0 < item.warning_percent <= 100:
+            raise ValueError(_("The warning threshold must be between 1 and 100."))
+
+
+class CalendarOverrideView(CalendarWarningMixin, HardenedViewMixin, ModelView):
+    route_base = "/calendar"
+    datamodel = SQLAInterface(CalendarOverride)
+    list_title = _("Working-day calendar overrides")
+    show_title = add_title = edit_title = _("Calendar override")
+    label_columns = {"day": _("Date"), "working": _("Working day"), "note": _("Note")}
+    list_columns = ["day", "working", "note"]
+    add_columns = edit_columns = show_columns = search_columns = list_columns
+    base_order = ("day", "desc")
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.formatters_columns = display_formatters(self)
+
+
+def _clock_state(state):
+    return STATES.get(state, state)
+
+
+class SlaClockView(CalendarWarningMixin, HardenedViewMixin, ModelView):
+    route_base = "/sla-clocks"
+    datamodel = ScopedInterface(SlaClock)
+    base_permissions = ["can_list", "can_show"]
+    list_title = _("SLA clocks")
+    show_title = _("SLA clock")
+    label_columns = {
+        "subject_type": _("Register"), "subject_id": _("Record"), "name": _("Clock"),
+        "policy": _("SLA policy"), "state": _("State"), "started_at": _("Started at"),
+        "due_at": _("Due at"), "stopped_at": _("Stopped at"), "department": _("Department"),
+        "unconfirmed": _("Unconfirmed calendar"),
+    }
+    list_columns = ["subject_type", "subject_id", "name", "state", "due_at", "department"]
+    show_columns = ["subject_type", "subject_id", "name", "policy", "state", "started_at",
+                    "due_at", "stopped_at", "department", "unconfirmed"]
+    search_columns = ["subject_type", "subject_id", "name", "state", "department", "due_at"]
+    base_order = ("due_at", "asc")
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        from app.core.admin_views import _table_label
+
+        self.formatters_columns = {**display_formatters(self), "state": _clock_state,
+                                   "name": lambda n: CLOCK_NAMES.get(n, n),
+                                   "subject_type": _table_label}
+
+
+def notice_text(notice) -> str:
+    from app.core.admin_views import _table_label
+
+    template = NOTICE_TEXT.get(notice.kind)
+    subject = f"{_table_label(notice.subject_type)} #{notice.subject_id}"
+    clock = CLOCK_NAMES.get(notice.clock_name, notice.clock_name)
+    return str(template) % {"clock": clock, "subject": subject} if template else ""
+
+
+class NoticeView(HardenedViewMixin, ModelView):
+    route_base = "/notices"
+    datamodel = ScopedInterface(Notice)
+    base_permissions = ["can_list", "can_show", "mark_read"]
+    list_title = _("Notices")
+    show_title = _("Notice")
+    label_columns = {"created_at": _("Time"), "text": _("Notice"), "read_at": _("Read at"),
+                     "department": _("Department")}
+    list_columns = ["created_at", "text", "department", "read_at"]
+    show_columns = list_columns
+    search_columns = ["created_at", "department", "read_at"]
+    base_order = ("created_at", "desc")
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.formatters_columns = {**display_formatters(self), "text": notice_text}
+
+    @action("mark_read", _("Mark as read"), None, "fa-check", single=False)
+    def mark_read(self, items):
+        items = items if isinstance(items, list) else [items]
+        for item in items:
+            item.read_at = item.read_at or utcnow()
+        db.session.commit()
+        return redirect(self.get_redirect())
+
+
+def register(appbuilder) -> None:
+    appbuilder.add_view(NoticeView, "Notices", label=_("Notices"), icon="fa-bell",
+                        category="SLA", category_label=_("Service promises"),
+                        category_icon="fa-clock-o")
+    appbuilder.add_view(SlaClockView, "SLA clocks", label=_("SLA clocks"), icon="fa-clock-o",
+                        category="SLA")
+    appbuilder.add_view(SlaPolicyView, "SLA policies", label=_("SLA policies"),
+                        icon="fa-sliders", category="Reference data")
+    appbuilder.add_view(CalendarOverrideView, "Working-day calendar",
+                        label=_("Working-day calendar"), icon="fa-calendar",
+                        category="Reference data")

@@ -1,0 +1,56 @@
+"""What people see: notices per department in their language, the unconfirmed-year warning,
+and the `flask sla` commands."""
+from app.clocks.service import start_clock
+from app.clocks.sweep import sweep
+from app.extensions import db
+from tests.clocks.conftest import at
+from tests.factories import department_id
+
+
+def _breach(app, enterprises, department):
+    pk = enterprises.create(department)
+    with app.app_context():
+        start_clock(db.session, subject_type="enterprise", subject_id=pk, name="resolution",
+                    policy_code="consultation", department_id=department_id(department),
+                    at=at(2026, 11, 25, 10))
+        db.session.commit()
+        sweep(db.session, at(2026, 11, 28))
+        db.session.remove()
+    return pk
+
+
+def test_department_sees_its_own_notices_in_its_language(app, auth, enterprises):
+    mine = _breach(app, enterprises, "IPB")
+    theirs = _breach(app, enterprises, "EDB")
+    html = auth.client("ipb", lang="zh").get("/notices/list/").get_data(as_text=True)
+    assert f"企业 #{mine} 的办结已超时，已启动督办。" in html
+    assert f"#{theirs}" not in html
+
+
+def test_zone_reader_sees_every_departments_clocks(app, auth, enterprises):
+    mine = _breach(app, enterprises, "IPB")
+    theirs = _breach(app, enterprises, "EDB")
+    html = auth.client("reader", lang="ja").get("/sla-clocks/list/").get_data(as_text=True)
+    assert "期限超過" in html
+    assert f">{mine}<" in html.replace(" ", "").replace("\n", "")
+    assert f">{theirs}<" in html.replace(" ", "").replace("\n", "")
+
+
+def test_unconfirmed_next_year_is_shown_on_sla_pages(auth):
+    # Today (2026) is confirmed in the package; 2027 is not yet.
+    html = auth.client("admin", lang="zh").get("/calendar/list/").get_data(as_text=True)
+    assert "2027 年的节假日安排尚未确认" in html
+
+
+def test_cli_sweep_warns_about_an_unconfirmed_year(app):
+    result = app.test_cli_runner().invoke(args=["sla", "sweep", "--now", "2027-03-01T10:00"])
+    assert result.exit_code == 0, result.output
+    assert "2027 holiday schedule is not confirmed" in result.output
+    assert "to breached" in result.output
+
+
+def test_cli_calendar_lists_make_up_days(app):
+    result = app.test_cli_runner().invoke(args=["sla", "calendar", "--year", "2026"])
+    assert result.exit_code == 0
+    assert "2026: confirmed" in result.output
+    assert "2026-10-10  working  makeup" in result.output
