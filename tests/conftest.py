@@ -53,6 +53,7 @@ USERS = {
     "reader": ("OFFICE", "Zone reader", None),
     "auditor": ("DIS", "Auditor", None),
     "admin": ("OFFICE", "Admin", None),
+    "office": ("OFFICE", "Dispatcher", None),
 }
 
 
@@ -76,8 +77,12 @@ def _clean_records(app):
     yield
     with app.app_context():
         db.session.rollback()
+        from app.clocks.models import Notice, SlaClock, SlaTransition, Supervision
         from app.registers.enterprises.models import Enterprise
+        from app.registers.workorders.models import WorkOrder
 
+        for model in (Notice, Supervision, SlaTransition, SlaClock, WorkOrder):
+            db.session.query(model).delete()
         db.session.query(Enterprise).delete()
         db.session.query(RecordChange).delete()
         for user in db.session.query(PuwanUser).filter(PuwanUser.username.notin_(list(USERS))):

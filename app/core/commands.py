@@ -85,13 +85,22 @@ class RecordCommands:
             target = getattr(item, rel.key)
             if rel.key == "department" or target is None:
                 continue
-            if not scope.can_write(target.owning_department_id):
+            # "read": pointing at any record the user may see is fine (e.g. an order's enterprise)
+            allowed = scope.can_read if rel.info.get("scope_check") == "read" else scope.can_write
+            if not allowed(target.owning_department_id):
                 raise ValidationFailed(
                     errors={rel.key: [_("This record belongs to another department.")]}
                 )
         validate = getattr(item, "validate_record", None)
         if validate is not None:
             validate()
+
+    # --- extension points (inside the transaction, after the checks) ---------------------------------
+    def after_create(self, session, item) -> None:
+        """Registers add what a new record brings with it (numbers, clocks, timeline)."""
+
+    def after_commit(self, session) -> None:
+        """Runs once the change is committed (e.g. delivering SLA hooks)."""
 
     # --- transaction ---------------------------------------------------------------------------
     def _run(self, work) -> None:
@@ -110,6 +119,7 @@ class RecordCommands:
         except SQLAlchemyError as exc:
             session.rollback()
             raise CommandError(_("The database rejected the change; nothing was saved.")) from exc
+        self.after_commit(session)
 
     def create(self, item) -> None:
         def work(session):
@@ -122,6 +132,7 @@ class RecordCommands:
             session.add(item)
             session.flush()
             self._check_write(item, None)
+            self.after_create(session, item)
             _record(session, item, "create", None, _snapshot(item))
 
         self._run(work)

@@ -18,7 +18,8 @@ SCOPE_VIEW = "DepartmentScope"
 READ_ALL = "can_read_all"
 WRITE_ALL = "can_write_all"
 SERVE_JAPANESE = "can_serve_japanese_funded"
-SCOPE_PERMISSIONS = (READ_ALL, WRITE_ALL, SERVE_JAPANESE)
+DISPATCH = "can_dispatch"  # the Management Committee Office dispatches work orders
+SCOPE_PERMISSIONS = (READ_ALL, WRITE_ALL, SERVE_JAPANESE, DISPATCH)
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,7 @@ class Scope:
     write: frozenset[int] | None
     serves_japanese: bool = False
     department_id: int | None = None
+    dispatcher: bool = False
 
     def can_read(self, department_id: int | None) -> bool:
         return self.read is None or department_id in self.read
@@ -37,7 +39,7 @@ class Scope:
         return self.write is None or department_id in self.write
 
 
-UNRESTRICTED = Scope(read=None, write=None, serves_japanese=True)
+UNRESTRICTED = Scope(read=None, write=None, serves_japanese=True, dispatcher=True)
 NOBODY = Scope(read=frozenset(), write=frozenset())
 
 
@@ -58,6 +60,7 @@ def scope_for(actor) -> Scope:
         write=None if _has(actor, WRITE_ALL) else own,
         serves_japanese=_has(actor, SERVE_JAPANESE),
         department_id=actor.department_id,
+        dispatcher=_has(actor, DISPATCH),
     )
 
 

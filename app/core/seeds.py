@@ -156,6 +156,24 @@ def _write_sla_policies(session, policies: list, report: SeedReport) -> None:
             report.created += 1
 
 
+def parse_service_types(path: Path) -> list:
+    entries, seen = _load(path), set()
+    for entry in entries:
+        _require(path, entry, "code", "name_zh", "name_ja", "name_en")
+        if entry["code"] in seen:
+            raise SeedError(path, entry.line, f"duplicate code '{entry['code']}'")
+        seen.add(entry["code"])
+    return entries
+
+
+def _write_service_types(session, entries: list, report: SeedReport) -> None:
+    from app.registers.workorders.models import ServiceType
+
+    for entry in entries:
+        values = {k: str(entry[k]).strip() for k in ("name_zh", "name_ja", "name_en")}
+        _upsert(session, ServiceType, {"code": entry["code"]}, values, report)
+
+
 def _write_reference_data(session, departments: list, measures: list, report: SeedReport) -> None:
     by_code = {}
     for entry in departments:
@@ -209,12 +227,14 @@ def load_all(seeds_dir: str | None = None) -> SeedReport:
     measures = parse_measures(directory / "measures.yaml", {e["code"] for e in departments})
     roles = parse_roles(directory / "roles.yaml")
     policies = parse_sla_policies(directory / "sla_policies.yaml")
+    service_types = parse_service_types(directory / "service_types.yaml")
 
     report = SeedReport()
     session = db.session
     try:
         _write_reference_data(session, departments, measures, report)
         _write_sla_policies(session, policies, report)
+        _write_service_types(session, service_types, report)
         session.commit()
     except Exception:
         session.rollback()

@@ -1,7 +1,7 @@
 """Every register of the plan; each touches FAB's menu and API setup in its register()."""
-from app.registers import enterprises
+from app.registers import enterprises, workorders
 
-REGISTERS = [enterprises]
+REGISTERS = [enterprises, workorders]
 # Table name -> translated register name (the change history shows these).
 TABLE_LABELS = {module.TABLE: module.LABEL for module in REGISTERS}
 # Table name -> {column: translated label}, to show changed fields by their names.

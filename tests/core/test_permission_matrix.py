@@ -18,10 +18,10 @@ from tests.conftest import csrf_token
 
 GOLDEN = Path(__file__).with_name("permission_matrix.json")
 ROLES = {"anonymous": None, "staff": "ipb", "japanese_window": "jawin", "zone_reader": "reader",
-         "auditor": "auditor", "admin": "admin"}
+         "auditor": "auditor", "admin": "admin", "dispatcher": "office"}
 ARGS = {
     "pk": "999999", "name": "muldelete", "fmt": "csv", "locale": "en", "version": "v1",
-    "filename": "nothing.txt",
+    "filename": "nothing.txt", "action": "close",
 }
 
 

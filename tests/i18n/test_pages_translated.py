@@ -14,6 +14,8 @@ from tests.conftest import USERS
 ALLOWED = {"CSV", "Excel", "JSON", "API", "GB", "ID", "URL", "PDF", "XLSX"}
 # Languages are listed by their own names in the picker (English, 中文, 日本語).
 ALLOWED |= {"English"}
+# Product names: WeChat, Open311.
+ALLOWED |= {"WeChat", "Open"}
 
 
 class _Text(HTMLParser):

@@ -1,14 +1,14 @@
 """initial schema
 
-Revision ID: 77f9d54488de
+Revision ID: ae26ae0d5ca6
 Revises: 
-Create Date: 2026-11-25 16:18:50.028491
+Create Date: 2026-11-25 16:27:16.240261
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '77f9d54488de'
+revision = 'ae26ae0d5ca6'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -71,6 +71,15 @@ def upgrade():
     sa.Column('title_ja', sa.String(length=200), nullable=False),
     sa.Column('title_en', sa.String(length=200), nullable=False),
     sa.Column('all_departments_cooperate', sa.Boolean(), nullable=False),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('code')
+    )
+    op.create_table('service_type',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('code', sa.String(length=32), nullable=False),
+    sa.Column('name_zh', sa.String(length=100), nullable=False),
+    sa.Column('name_ja', sa.String(length=100), nullable=False),
+    sa.Column('name_en', sa.String(length=100), nullable=False),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('code')
     )
@@ -308,6 +317,55 @@ def upgrade():
         batch_op.create_index('ix_sla_clock_open_due', ['state', 'due_at'], unique=False)
         batch_op.create_index('ix_sla_clock_open_warn', ['state', 'warn_at'], unique=False)
 
+    op.create_table('work_order',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('ticket', sa.String(length=20), nullable=True),
+    sa.Column('channel', sa.String(length=16), nullable=False),
+    sa.Column('received_at', sa.DateTime(), nullable=False),
+    sa.Column('enterprise_id', sa.Integer(), nullable=True),
+    sa.Column('contact_name', sa.String(length=100), nullable=True),
+    sa.Column('contact_phone', sa.String(length=40), nullable=True),
+    sa.Column('contact_email', sa.String(length=200), nullable=True),
+    sa.Column('language', sa.String(length=2), nullable=False),
+    sa.Column('subject', sa.String(length=200), nullable=False),
+    sa.Column('content', sa.Text(), nullable=False),
+    sa.Column('service_type_id', sa.Integer(), nullable=False),
+    sa.Column('category', sa.String(length=16), nullable=False),
+    sa.Column('state', sa.String(length=16), nullable=False),
+    sa.Column('department_id', sa.Integer(), nullable=False),
+    sa.Column('handling_department_id', sa.Integer(), nullable=True),
+    sa.Column('handler_id', sa.Integer(), nullable=True),
+    sa.Column('reply', sa.Text(), nullable=True),
+    sa.Column('rating', sa.Integer(), nullable=True),
+    sa.Column('rating_attitude', sa.Integer(), nullable=True),
+    sa.Column('rating_quality', sa.Integer(), nullable=True),
+    sa.Column('rating_efficiency', sa.Integer(), nullable=True),
+    sa.Column('rating_comment', sa.Text(), nullable=True),
+    sa.Column('extension_requested', sa.Integer(), nullable=True),
+    sa.Column('extension_reason', sa.Text(), nullable=True),
+    sa.Column('created_on', sa.DateTime(), nullable=False),
+    sa.Column('changed_on', sa.DateTime(), nullable=False),
+    sa.Column('created_by_fk', sa.Integer(), nullable=True),
+    sa.Column('changed_by_fk', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['changed_by_fk'], ['ab_user.id'], ),
+    sa.ForeignKeyConstraint(['created_by_fk'], ['ab_user.id'], ),
+    sa.ForeignKeyConstraint(['department_id'], ['department.id'], ),
+    sa.ForeignKeyConstraint(['enterprise_id'], ['enterprise.id'], ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['handler_id'], ['ab_user.id'], ),
+    sa.ForeignKeyConstraint(['handling_department_id'], ['department.id'], ),
+    sa.ForeignKeyConstraint(['service_type_id'], ['service_type.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('ticket')
+    )
+    with op.batch_alter_table('work_order', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_work_order_category'), ['category'], unique=False)
+        batch_op.create_index(batch_op.f('ix_work_order_channel'), ['channel'], unique=False)
+        batch_op.create_index(batch_op.f('ix_work_order_department_id'), ['department_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_work_order_enterprise_id'), ['enterprise_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_work_order_handling_department_id'), ['handling_department_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_work_order_received_at'), ['received_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_work_order_state'), ['state'], unique=False)
+
     op.create_table('sla_transition',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('clock_id', sa.Integer(), nullable=False),
@@ -321,6 +379,22 @@ def upgrade():
     with op.batch_alter_table('sla_transition', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_sla_transition_clock_id'), ['clock_id'], unique=False)
         batch_op.create_index('ix_sla_transition_pending', ['notified_at'], unique=False)
+
+    op.create_table('work_order_event',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('order_id', sa.Integer(), nullable=False),
+    sa.Column('at', sa.DateTime(), nullable=False),
+    sa.Column('action', sa.String(length=24), nullable=False),
+    sa.Column('from_state', sa.String(length=16), nullable=True),
+    sa.Column('to_state', sa.String(length=16), nullable=True),
+    sa.Column('actor_id', sa.Integer(), nullable=True),
+    sa.Column('note', sa.Text(), nullable=True),
+    sa.ForeignKeyConstraint(['actor_id'], ['ab_user.id'], ),
+    sa.ForeignKeyConstraint(['order_id'], ['work_order.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('work_order_event', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_work_order_event_order_id'), ['order_id'], unique=False)
 
     op.create_table('notice',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -373,11 +447,25 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_notice_created_at'))
 
     op.drop_table('notice')
+    with op.batch_alter_table('work_order_event', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_work_order_event_order_id'))
+
+    op.drop_table('work_order_event')
     with op.batch_alter_table('sla_transition', schema=None) as batch_op:
         batch_op.drop_index('ix_sla_transition_pending')
         batch_op.drop_index(batch_op.f('ix_sla_transition_clock_id'))
 
     op.drop_table('sla_transition')
+    with op.batch_alter_table('work_order', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_work_order_state'))
+        batch_op.drop_index(batch_op.f('ix_work_order_received_at'))
+        batch_op.drop_index(batch_op.f('ix_work_order_handling_department_id'))
+        batch_op.drop_index(batch_op.f('ix_work_order_enterprise_id'))
+        batch_op.drop_index(batch_op.f('ix_work_order_department_id'))
+        batch_op.drop_index(batch_op.f('ix_work_order_channel'))
+        batch_op.drop_index(batch_op.f('ix_work_order_category'))
+
+    op.drop_table('work_order')
     with op.batch_alter_table('sla_clock', schema=None) as batch_op:
         batch_op.drop_index('ix_sla_clock_open_warn')
         batch_op.drop_index('ix_sla_clock_open_due')
@@ -434,6 +522,7 @@ def downgrade():
         batch_op.drop_index('idx_group_id')
 
     op.drop_table('ab_group_role')
+    op.drop_table('service_type')
     op.drop_table('measure')
     op.drop_table('department')
     op.drop_table('ab_view_menu')

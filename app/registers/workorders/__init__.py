@@ -1,0 +1,26 @@
+from flask_babel import lazy_gettext as _
+
+from app.registers.workorders.models import WorkOrder
+from app.registers.workorders.views import FIELD_VALUES, LABELS, WorkOrderApi, WorkOrderView
+
+__all__ = ["FIELD_VALUES", "register"]
+
+TABLE = "work_order"
+MODEL = WorkOrder
+LABEL = _("Work orders")
+FIELD_LABELS = {
+    **LABELS,
+    "department_id": LABELS["department"],
+    "handling_department_id": LABELS["handling_department"],
+    "handler_id": LABELS["handler"],
+    "enterprise_id": LABELS["enterprise"],
+    "service_type_id": LABELS["service_type"],
+}
+
+
+def register(appbuilder) -> None:
+    appbuilder.add_view(
+        WorkOrderView, "Work orders", label=_("Work orders"), icon="fa-ticket",
+        category="Registers", category_label=_("Registers"), category_icon="fa-folder-open",
+    )
+    appbuilder.add_api(WorkOrderApi)

@@ -1,0 +1,282 @@
+"""Work orders: the hotline's fast entry form, lists, the order page with its action buttons,
+timeline and clocks, and the REST API — all through WorkOrderCommands."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import abort, flash, redirect, request, url_for
+from flask_appbuilder import expose, has_access
+from flask_appbuilder.api import protect, safe
+from flask_appbuilder.security.decorators import permission_name
+from flask_babel import lazy_gettext as _
+from wtforms import SelectField
+
+from app.clocks.models import SlaClock
+from app.clocks.views import CLOCK_NAMES, STATES
+from app.core.exceptions import CommandError, NotFoundError
+from app.core.interface import ScopedInterface
+from app.core.scope import current_scope
+from app.core.timeutil import display_tz, format_display
+from app.core.views import ScopedModelView, ScopedRestApi
+from app.registers.workorders.commands import SUBJECT, WorkOrderCommands
+from app.registers.workorders.lifecycle import STATE_LABELS, TRANSITIONS, Actor
+from app.registers.workorders.models import CATEGORIES, CHANNELS, LANGUAGES, RATINGS, WorkOrder
+
+LABELS = {
+    "ticket": _("Ticket"), "channel": _("Channel"), "received_at": _("Received at"),
+    "enterprise": _("Enterprise"), "contact_name": _("Contact person"),
+    "contact_phone": _("Contact phone"), "contact_email": _("Contact e-mail"),
+    "language": _("Requester's language"), "subject": _("Subject"), "content": _("Content"),
+    "service_type": _("Service type"), "category": _("Category"), "state": _("State"),
+    "department": _("Taken in by"), "handling_department": _("Handling department"),
+    "handler": _("Handler"), "reply": _("Reply"), "rating": _("Rating"),
+    "rating_attitude": _("Attitude"), "rating_quality": _("Quality"),
+    "rating_efficiency": _("Efficiency"), "rating_comment": _("Comment"),
+    "extension_requested": _("Extension requested (working days)"),
+    "created_on": _("Created at"), "changed_on": _("Changed at"),
+}
+ENTRY_COLUMNS = [
+    "channel", "received_at", "enterprise", "contact_name", "contact_phone", "contact_email",
+    "language", "service_type", "category", "subject", "content",
+]
+FIELD_VALUES = {"channel": CHANNELS, "category": CATEGORIES, "language": LANGUAGES,
+                "state": STATE_LABELS, "rating": RATINGS}
+
+
+def _choices():
+    return {
+        "channel": SelectField(_("Channel"), choices=list(CHANNELS.items())),
+        "category": SelectField(_("Category"), choices=list(CATEGORIES.items()),
+                                default="general"),
+        "language": SelectField(_("Requester's language"), choices=list(LANGUAGES.items())),
+    }
+
+
+def shanghai_to_utc(value: dt.datetime | None) -> dt.datetime | None:
+    """Times typed without a zone are Shanghai time; they are stored as naive UTC."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=display_tz())
+    return value.astimezone(dt.UTC).replace(tzinfo=None)
+
+
+def available_actions(order: WorkOrder) -> list:
+    scope = current_scope()
+    out = []
+    for transition in TRANSITIONS.values():
+        if order.state not in transition.sources:
+            continue
+        if transition.actor is Actor.DISPATCHER and not scope.dispatcher:
+            continue
+        if transition.actor is Actor.HANDLER and not (
+                order.handling_department_id and scope.can_write(order.handling_department_id)):
+            continue
+        if transition.action in ("approve_extension", "reject_extension") and \
+                not order.extension_requested:
+            continue
+        out.append(transition)
+    return out
+
+
+class WorkOrderView(ScopedModelView):
+    route_base = "/workorders"
+    datamodel = ScopedInterface(WorkOrder)
+    show_template = "puwan/workorder_show.html"
+    list_title = _("Work orders")
+    show_title = _("Work order")
+    add_title = _("New work order (hotline entry)")
+    edit_title = _("Edit work order")
+    label_columns = LABELS
+    list_columns = ["ticket", "received_at", "channel", "subject", "category", "state",
+                    "handling_department"]
+    show_columns = ["ticket", "state", "received_at", "channel", "enterprise", "contact_name",
+                    "contact_phone", "contact_email", "language", "service_type", "category",
+                    "subject", "content", "department", "handling_department", "handler",
+                    "reply", "rating", "rating_attitude", "rating_quality",
+                    "rating_efficiency", "rating_comment", "extension_requested"]
+    add_columns = ENTRY_COLUMNS
+    edit_columns = ["enterprise", "contact_name", "contact_phone", "contact_email", "language",
+                    "service_type", "subject", "content"]
+    search_columns = ["ticket", "subject", "content", "channel", "category", "state",
+                      "handling_department", "department", "service_type", "received_at"]
+    order_columns = ["ticket", "received_at", "state", "category"]
+    base_order = ("received_at", "desc")
+    add_form_extra_fields = _choices()
+    edit_form_extra_fields = {"language": _choices()["language"]}
+    formatters_columns = {key: (lambda mapping: lambda v: mapping.get(v, v))(m)
+                          for key, m in FIELD_VALUES.items()}
+    method_permission_name = {"export": "export", "transition": "transition"}
+    # Work orders are the zone's record of its promises: they are closed, never deleted.
+    base_permissions = ["can_list", "can_show", "can_add", "can_edit", "can_export",
+                        "can_transition"]
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.commands = WorkOrderCommands()
+
+    def process_form(self, form, is_created):
+        if is_created and "received_at" in form:
+            form.received_at.data = shanghai_to_utc(form.received_at.data)
+
+    def render_template(self, template, **kwargs):
+        return super().render_template(
+            template, transitions=TRANSITIONS, actions_for=available_actions,
+            timeline=_timeline, clocks=clock_rows, departments=_departments, ratings=RATINGS,
+            categories=CATEGORIES, **kwargs)
+
+    @expose("/transition/<int:pk>/<string:action>", methods=["POST"])
+    @has_access
+    @permission_name("transition")
+    def transition(self, pk, action):
+        order = self.datamodel.get(pk, self._base_filters)
+        if order is None:
+            abort(404)
+        data = {k: v for k, v in request.form.items() if k != "csrf_token"}
+        try:
+            WorkOrderCommands().perform(order, action, data)
+        except CommandError as error:
+            messages = [str(error.message)] + [
+                f"{LABELS.get(k, k)}: {'; '.join(map(str, v))}" for k, v in error.errors.items()]
+            for message in messages:
+                flash(message, "danger")
+            widgets = self._show(pk)
+            return self.render_template(self.show_template, pk=pk, title=self.show_title,
+                                        widgets=widgets, related_views=[]), error.status
+        flash(str(TRANSITIONS[action].label) + " ✓", "success")
+        return redirect(url_for(f"{self.endpoint}.show", pk=pk))
+
+
+def _timeline(order):
+    return [
+        {"at": format_display(e.at), "action": TRANSITIONS[e.action].label
+            if e.action in TRANSITIONS else _("Received"),
+         "to": STATE_LABELS.get(e.to_state, e.to_state or ""),
+         "actor": str(e.actor) if e.actor else "", "note": e.note or ""}
+        for e in order.events
+    ]
+
+
+def _departments():
+    from app.core.models import Department
+    from app.extensions import db
+
+    return db.session.query(Department).order_by(Department.id).all()
+
+
+class WorkOrderApi(ScopedRestApi):
+    resource_name = "workorder"
+    datamodel = ScopedInterface(WorkOrder)
+    label_columns = LABELS
+    list_columns = ["id", "ticket", "received_at", "channel", "subject", "category", "state",
+                    "handling_department.id", "handling_department.code", "service_type.code"]
+    show_columns = ["id", "ticket", "state", "received_at", "channel", "enterprise.id",
+                    "contact_name", "contact_phone", "contact_email", "language",
+                    "service_type.code", "category", "subject", "content", "department.code",
+                    "handling_department.code", "handler.username", "reply", "rating",
+                    "rating_attitude", "rating_quality", "rating_efficiency",
+                    "rating_comment", "extension_requested"]
+    add_columns = ENTRY_COLUMNS
+    edit_columns = ["enterprise", "contact_name", "contact_phone", "contact_email", "language",
+                    "service_type", "subject", "content"]
+    search_columns = ["ticket", "subject", "channel", "category", "state",
+                      "handling_department", "received_at"]
+    order_columns = ["ticket", "received_at", "state"]
+    base_order = ("received_at", "desc")
+    exclude_route_methods = {"delete"}
+    method_permission_name = {
+        "get_list": "get", "get": "get", "info": "info", "post": "post", "put": "put",
+        "delete": "delete", "transition": "transition", "timeline": "get",
+    }
+
+    def __init__(self):
+        super().__init__()
+        self.commands = WorkOrderCommands()
+
+    def post_headless(self):
+        if request.is_json and isinstance(request.json, dict) and request.json.get("received_at"):
+            try:
+                moment = dt.datetime.fromisoformat(str(request.json["received_at"]))
+            except ValueError:
+                return self.response_422(message={"received_at": [str(_("Not a valid time."))]})
+            request.json["received_at"] = shanghai_to_utc(moment).isoformat()
+        return super().post_headless()
+
+    @expose("/<int:pk>/transition/<string:action>", methods=["POST"])
+    @protect()
+    @safe
+    @permission_name("transition")
+    def transition(self, pk, action):
+        """Run a lifecycle action on a work order.
+        ---
+        post:
+          parameters:
+          - in: path
+            schema: {type: integer}
+            name: pk
+          - in: path
+            schema: {type: string}
+            name: action
+          requestBody:
+            content:
+              application/json:
+                schema: {type: object}
+          responses:
+            200: {description: the order after the action}
+            403: {$ref: '#/components/responses/403'}
+            404: {$ref: '#/components/responses/404'}
+            409: {description: not possible in the order's state}
+            422: {$ref: '#/components/responses/422'}
+        """
+        order = self.datamodel.get(pk, self._base_filters)
+        if order is None:
+            return self._error(NotFoundError())
+        data = request.get_json(silent=True) or {}
+        if not isinstance(data, dict):
+            return self.response_400(message=str(_("The request body must be JSON.")))
+        try:
+            WorkOrderCommands().perform(order, action, data)
+        except CommandError as error:
+            return self._error(error)
+        return self.response(200, result={"id": order.id, "ticket": order.ticket,
+                                          "state": order.state})
+
+    @expose("/<int:pk>/timeline", methods=["GET"])
+    @protect()
+    @safe
+    @permission_name("get")
+    def timeline(self, pk):
+        """The order's timeline, oldest first.
+        ---
+        get:
+          parameters:
+          - in: path
+            schema: {type: integer}
+            name: pk
+          responses:
+            200: {description: events}
+            404: {$ref: '#/components/responses/404'}
+        """
+        order = self.datamodel.get(pk, self._base_filters)
+        if order is None:
+            return self._error(NotFoundError())
+        return self.response(200, result=[
+            {"at": e.at.replace(tzinfo=dt.UTC).isoformat(), "action": e.action,
+             "from": e.from_state, "to": e.to_state, "note": e.note,
+             "actor": e.actor.username if e.actor else None}
+            for e in order.events])
+
+
+def order_clocks(order):
+    from app.extensions import db
+
+    return (db.session.query(SlaClock)
+            .filter_by(subject_type=SUBJECT, subject_id=order.id).order_by(SlaClock.id).all())
+
+
+def clock_rows(order):
+    return [
+        {"name": CLOCK_NAMES.get(c.name, c.name), "state": STATES.get(c.state, c.state),
+         "due": format_display(c.due_at), "unconfirmed": c.unconfirmed}
+        for c in order_clocks(order)
+    ]

@@ -1,0 +1,78 @@
+"""The order page: buttons for what the user may do now, transitions by form, the timeline."""
+from tests.conftest import csrf_token
+from tests.factories import department_id
+
+
+def test_office_sees_dispatch_button_and_staff_do_not(orders, auth):
+    pk = orders.create(username="ipb")
+    office = auth.client("office", lang="zh").get(f"/workorders/show/{pk}").get_data(as_text=True)
+    assert 'id="action-dispatch"' in office and "派单" in office
+    staff = auth.client("ipb", lang="zh").get(f"/workorders/show/{pk}").get_data(as_text=True)
+    assert 'id="action-dispatch"' not in staff and "当前状态下您没有可执行的操作" in staff
+
+
+def test_dispatch_and_accept_through_the_page(app, orders, auth):
+    pk = orders.create()
+    office = auth.client("office", lang="ja")
+    with app.app_context():
+        ipb = department_id("IPB")
+    resp = office.post(f"/workorders/transition/{pk}/dispatch", data={
+        "department": ipb, "category": "general", "csrf_token": csrf_token(office, "/")})
+    assert resp.status_code == 302 and orders.state(pk) == "dispatched"
+    staff = auth.client("ipb", lang="ja")
+    resp = staff.post(f"/workorders/transition/{pk}/accept",
+                      data={"csrf_token": csrf_token(staff, "/")})
+    assert resp.status_code == 302 and orders.state(pk) == "accepted"
+    html = staff.get(f"/workorders/show/{pk}").get_data(as_text=True)
+    assert "受領" in html and "振り分け" in html  # the timeline, in Japanese
+
+
+def test_invalid_transition_on_the_page_is_409_translated_and_changes_nothing(orders, auth):
+    pk = orders.create()
+    office = auth.client("office", lang="zh")
+    resp = office.post(f"/workorders/transition/{pk}/close",
+                       data={"csrf_token": csrf_token(office, "/")})
+    assert resp.status_code == 409
+    assert "现在不能" in resp.get_data(as_text=True)
+    assert orders.state(pk) == "received"
+
+
+def test_missing_field_on_the_page_is_422(orders, auth):
+    pk = orders.dispatched()
+    staff = auth.client("ipb", lang="zh")
+    staff.post(f"/workorders/transition/{pk}/accept", data={"csrf_token": csrf_token(staff, "/")})
+    resp = staff.post(f"/workorders/transition/{pk}/resolve",
+                      data={"csrf_token": csrf_token(staff, "/")})
+    assert resp.status_code == 422 and orders.state(pk) == "accepted"
+
+
+def test_transition_by_get_is_refused(orders, auth):
+    pk = orders.create()
+    assert auth.client("office").get(f"/workorders/transition/{pk}/close").status_code == 405
+
+
+def test_other_department_cannot_open_or_act_on_the_page(orders, auth):
+    pk = orders.dispatched("IPB")
+    edb = auth.client("edb")
+    assert edb.get(f"/workorders/show/{pk}").status_code == 404
+    resp = edb.post(f"/workorders/transition/{pk}/accept", data={"csrf_token": csrf_token(edb, "/")})
+    assert resp.status_code == 404 and orders.state(pk) == "dispatched"
+
+
+def test_hotline_form_creates_an_order_with_clocks(app, orders, auth):
+    office = auth.client("office", lang="zh")
+    with app.app_context():
+        from app.extensions import db
+        from app.registers.workorders.models import ServiceType, WorkOrder
+
+        service_type = db.session.query(ServiceType).filter_by(code="talent").one().id
+    resp = office.post("/workorders/add", data={
+        "channel": "hotline", "received_at": "2026-09-18 10:00:00", "language": "ja",
+        "service_type": service_type, "category": "consultation", "subject": "招聘会",
+        "content": "日资企业咨询招聘会", "csrf_token": csrf_token(office, "/workorders/add")})
+    assert resp.status_code == 302, resp.get_data(as_text=True)[:300]
+    with app.app_context():
+        order = db.session.query(WorkOrder).filter_by(subject="招聘会").one()
+        pk = order.id
+        assert order.received_at.hour == 2  # 10:00 in Shanghai is 02:00 UTC
+    assert orders.clock(pk, "resolution")["due_at"].date().isoformat() == "2026-09-20"
