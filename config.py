@@ -108,4 +108,7 @@ class Config:
     PROXY_FIX_HOPS = int(os.environ.get("PROXY_FIX_HOPS", "0"))
 
     SEEDS_DIR = str(BASE_DIR / "seeds")
+    # Intake channels
+    PORTAL_RATE_LIMIT = os.environ.get("PORTAL_RATE_LIMIT", "5 per minute;100 per day")
+    WECHAT_TOKEN = os.environ.get("WECHAT_TOKEN")  # unset: the WeChat callback is off
     UPLOAD_FOLDER = str(INSTANCE_DIR / "uploads")

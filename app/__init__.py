@@ -59,5 +59,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     init_i18n(app)
     init_http(app)
     init_error_pages(app)
+    from app.intake.portal import init_portal
+    from app.intake.wechat import init_wechat
+
+    init_portal(app)
+    init_wechat(app)
     register_cli(app)
     return app

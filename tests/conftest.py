@@ -16,7 +16,7 @@ from app.core.seeds import load_all
 from app.core.users import create_user
 from app.extensions import db
 from config import normalize_database_url
-from tests.factories import PASSWORD, EnterpriseFactory
+from tests.factories import PASSWORD, EnterpriseFactory, Orders
 
 _TMP = tempfile.mkdtemp(prefix="puwan-test-")
 
@@ -31,6 +31,7 @@ def make_app(**overrides):
         "TESTING": True,
         "SQLALCHEMY_DATABASE_URI": database_url(),
         "AUTH_RATE_LIMIT": "10000 per minute",
+        "PORTAL_RATE_LIMIT": "10000 per minute",
         "RATELIMIT_STORAGE_URI": "memory://",
     }
     config.update(overrides)
@@ -147,3 +148,8 @@ def auth(app):
 @pytest.fixture
 def enterprises(app):
     return EnterpriseFactory(app)
+
+
+@pytest.fixture
+def orders(app, auth):
+    return Orders(app, auth)

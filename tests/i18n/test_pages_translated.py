@@ -110,3 +110,10 @@ def test_menu_pages_have_no_untranslated_strings(app, auth, enterprises, lang, u
         if words:
             problems[path] = words
     assert problems == {}
+
+
+@pytest.mark.parametrize("lang", ["zh", "ja"])
+def test_public_portal_is_translated(app, client, lang):
+    client.get(f"/lang/{lang}")
+    words, _links = _untranslated(client.get("/portal/").get_data(as_text=True), _data_words(app))
+    assert words == []

@@ -81,12 +81,17 @@ class WorkOrderCommands(RecordCommands):
         deliver_pending(session, _now(self.now))
 
     # --- transitions ------------------------------------------------------------------------------
-    def perform(self, order: WorkOrder, action: str, data: dict) -> WorkOrder:
+    def perform(self, order: WorkOrder, action: str, data: dict,
+                by_requester: bool = False) -> WorkOrder:
+        """Run one lifecycle action. ``by_requester``: the enterprise itself rates the service
+        through its private tracking link (the only action it may take)."""
         transition = TRANSITIONS.get(action)
-        if transition is None:
+        if transition is None or (by_requester and action != "follow_up"):
             raise NotFoundError(_("Unknown action."))
         scope = current_scope()
-        if transition.actor is Actor.DISPATCHER and not scope.dispatcher:
+        if by_requester:
+            pass
+        elif transition.actor is Actor.DISPATCHER and not scope.dispatcher:
             raise ForbiddenError(_("Only the Management Committee Office may do this."))
         if transition.actor is Actor.HANDLER and not (
                 order.handling_department_id is not None

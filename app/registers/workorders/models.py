@@ -76,6 +76,10 @@ class WorkOrder(AuditMixin, Model):
     rating_comment = Column(Text)
     extension_requested = Column(Integer)  # working days asked for, while pending
     extension_reason = Column(Text)
+    # Idempotency key of an intake channel (e.g. "wechat:<MsgId>", "email:<Message-ID>").
+    external_ref = Column(String(255), unique=True)
+    # SHA-256 of the requester's private tracking token (the link holds the token itself).
+    tracking_hash = Column(String(64), unique=True)
     events = relationship("WorkOrderEvent", back_populates="order", order_by="WorkOrderEvent.id",
                           cascade="all, delete-orphan")
 

@@ -1,14 +1,14 @@
 """initial schema
 
-Revision ID: ae26ae0d5ca6
+Revision ID: 115b4c50da82
 Revises: 
-Create Date: 2026-11-25 16:27:16.240261
+Create Date: 2026-11-25 16:35:34.757376
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = 'ae26ae0d5ca6'
+revision = '115b4c50da82'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -343,6 +343,8 @@ def upgrade():
     sa.Column('rating_comment', sa.Text(), nullable=True),
     sa.Column('extension_requested', sa.Integer(), nullable=True),
     sa.Column('extension_reason', sa.Text(), nullable=True),
+    sa.Column('external_ref', sa.String(length=255), nullable=True),
+    sa.Column('tracking_hash', sa.String(length=64), nullable=True),
     sa.Column('created_on', sa.DateTime(), nullable=False),
     sa.Column('changed_on', sa.DateTime(), nullable=False),
     sa.Column('created_by_fk', sa.Integer(), nullable=True),
@@ -355,7 +357,9 @@ def upgrade():
     sa.ForeignKeyConstraint(['handling_department_id'], ['department.id'], ),
     sa.ForeignKeyConstraint(['service_type_id'], ['service_type.id'], ),
     sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('ticket')
+    sa.UniqueConstraint('external_ref'),
+    sa.UniqueConstraint('ticket'),
+    sa.UniqueConstraint('tracking_hash')
     )
     with op.batch_alter_table('work_order', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_work_order_category'), ['category'], unique=False)

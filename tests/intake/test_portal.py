@@ -1,0 +1,111 @@
+"""The public portal: submit without logging in, follow by a private link, rate after resolution."""
+import re
+
+import pytest
+
+from app.extensions import db
+from app.registers.workorders.models import WorkOrder
+from tests.conftest import csrf_token, make_app
+
+
+def _form(client, **overrides):
+    data = {"contact_name": "佐藤", "contact_phone": "0411-1234", "language": "ja",
+            "service_type": "trade", "subject": "展位补贴", "content": "如何申请展位补贴？",
+            "csrf_token": csrf_token(client, "/portal/")}
+    data.update(overrides)
+    return data
+
+
+def _count(app):
+    with app.app_context():
+        n = db.session.query(WorkOrder).count()
+        db.session.remove()
+        return n
+
+
+def _submit(client, **overrides):
+    resp = client.post("/portal/", data=_form(client, **overrides))
+    assert resp.status_code == 201, resp.get_data(as_text=True)[:500]
+    html = resp.get_data(as_text=True)
+    ticket = re.search(r'id="ticket">([^<]+)<', html).group(1)
+    link = re.search(r'id="tracking-link" href="([^"]+)"', html).group(1)
+    return ticket, link.replace("http://localhost", "")
+
+
+def test_anyone_can_submit_in_japanese_and_gets_a_ticket(app, client):
+    client.get("/lang/ja")
+    ticket, link = _submit(client)
+    assert re.fullmatch(r"PW-\d{4}-\d{6}", ticket)
+    html = client.get(link).get_data(as_text=True)
+    assert ticket in html and "受付済み" in html  # state "received", in Japanese
+    with app.app_context():
+        order = db.session.query(WorkOrder).filter_by(ticket=ticket).one()
+        assert (order.channel, order.department.code, order.language) == ("portal", "OFFICE", "ja")
+
+
+def test_validation_errors_are_translated_and_create_nothing(app, client):
+    client.get("/lang/zh")
+    before = _count(app)
+    resp = client.post("/portal/", data=_form(client, subject="", contact_email="not-an-email"))
+    assert resp.status_code == 422
+    html = resp.get_data(as_text=True)
+    assert "必填" in html or "此字段" in html or "不能为空" in html
+    assert _count(app) == before
+
+
+def test_submission_without_csrf_token_is_refused(app, client):
+    before = _count(app)
+    data = _form(client)
+    data.pop("csrf_token")
+    assert client.post("/portal/", data=data).status_code == 400
+    assert _count(app) == before
+
+
+def test_tracking_shows_department_and_expected_time(orders, client, app):
+    ticket, link = _submit(client)
+    with app.app_context():
+        pk = db.session.query(WorkOrder).filter_by(ticket=ticket).one().id
+    from tests.factories import department_id
+
+    with app.app_context():
+        edb = department_id("EDB")
+    assert orders.act(pk, "dispatch", "office", department=edb).status_code == 200
+    client.get("/lang/zh")
+    html = client.get(link).get_data(as_text=True)
+    assert "经济发展局" in html and "已派单" in html
+    assert re.search(r'id="expected">\d{4}-\d{2}-\d{2} \d{2}:\d{2}<', html)
+
+
+def test_unknown_tracking_token_is_404(client):
+    assert client.get("/portal/track/not-a-real-token").status_code == 404
+
+
+def test_requester_rates_after_resolution_only(orders, client, app):
+    ticket, link = _submit(client)
+    with app.app_context():
+        pk = db.session.query(WorkOrder).filter_by(ticket=ticket).one().id
+    rating = {"rating": "2", "attitude": "3", "quality": "2", "efficiency": "2",
+              "comment": "太慢", "csrf_token": csrf_token(client, "/portal/")}
+    assert client.post(link, data=rating).status_code == 409  # not resolved yet
+    from tests.factories import department_id
+
+    with app.app_context():
+        ipb = department_id("IPB")
+    orders.act(pk, "dispatch", "office", department=ipb)
+    orders.act(pk, "accept", "ipb")
+    orders.act(pk, "resolve", "ipb", reply="请见附件")
+    assert client.post(link, data=rating).status_code == 302
+    assert orders.state(pk) == "followed_up"
+    assert orders.clock(pk, "rectification")["state"] == "running"  # a bad rating
+
+
+def test_portal_submissions_are_rate_limited(app):
+    limited = make_app(PORTAL_RATE_LIMIT="2 per minute")
+    client = limited.test_client()
+    codes = [client.post("/portal/", data=_form(client)).status_code for _ in range(3)]
+    assert codes == [201, 201, 429]
+
+
+@pytest.mark.parametrize("path", ["/portal/"])
+def test_portal_needs_no_login(client, path):
+    assert client.get(path).status_code == 200
