@@ -111,4 +111,7 @@ class Config:
     # Intake channels
     PORTAL_RATE_LIMIT = os.environ.get("PORTAL_RATE_LIMIT", "5 per minute;100 per day")
     WECHAT_TOKEN = os.environ.get("WECHAT_TOKEN")  # unset: the WeChat callback is off
+    OPEN311_API_KEYS = [k.strip() for k in os.environ.get("OPEN311_API_KEYS", "").split(",")]
+    OPEN311_PUBLIC_CHANNELS = ("open311",)
+    OPEN311_RATE_LIMIT = os.environ.get("OPEN311_RATE_LIMIT", "30 per minute")
     UPLOAD_FOLDER = str(INSTANCE_DIR / "uploads")

@@ -5,10 +5,12 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+import threading
 
 import pytest
 from flask_migrate import upgrade
 from sqlalchemy import MetaData
+from werkzeug.serving import make_server
 
 from app import create_app
 from app.core.models import PuwanUser, RecordChange
@@ -153,3 +155,13 @@ def enterprises(app):
 @pytest.fixture
 def orders(app, auth):
     return Orders(app, auth)
+
+
+@pytest.fixture(scope="session")
+def live_server(app):
+    """The app served on a loopback port, for real HTTP clients (browsers, API libraries)."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()

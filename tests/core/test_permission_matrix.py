@@ -21,7 +21,8 @@ ROLES = {"anonymous": None, "staff": "ipb", "japanese_window": "jawin", "zone_re
          "auditor": "auditor", "admin": "admin", "dispatcher": "office"}
 ARGS = {
     "pk": "999999", "name": "muldelete", "fmt": "csv", "locale": "en", "version": "v1",
-    "filename": "nothing.txt", "action": "close", "token": "not-a-token",
+    "filename": "nothing.txt", "action": "close", "token": "not-a-token", "code": "policy",
+    "ticket": "PW-2026-999999",
 }
 
 
