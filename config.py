@@ -111,6 +111,13 @@ class Config:
     # Intake channels
     PORTAL_RATE_LIMIT = os.environ.get("PORTAL_RATE_LIMIT", "5 per minute;100 per day")
     WECHAT_TOKEN = os.environ.get("WECHAT_TOKEN")  # unset: the WeChat callback is off
+    IMAP_HOST = os.environ.get("IMAP_HOST")
+    IMAP_PORT = int(os.environ.get("IMAP_PORT", "993"))
+    IMAP_SSL = _bool("IMAP_SSL", True)
+    IMAP_STARTTLS = _bool("IMAP_STARTTLS", False)
+    IMAP_USER = os.environ.get("IMAP_USER")
+    IMAP_PASSWORD = os.environ.get("IMAP_PASSWORD")
+    IMAP_MAILBOX = os.environ.get("IMAP_MAILBOX", "INBOX")
     OPEN311_API_KEYS = [k.strip() for k in os.environ.get("OPEN311_API_KEYS", "").split(",")]
     OPEN311_PUBLIC_CHANNELS = ("open311",)
     OPEN311_RATE_LIMIT = os.environ.get("OPEN311_RATE_LIMIT", "30 per minute")

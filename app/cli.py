@@ -135,7 +135,22 @@ def calendar_command(year):
         click.echo(f"  {info.day.isoformat()}  {kind:8} {info.reason:9} {info.note or ''}")
 
 
+intake = click.Group("intake", help="Intake channels.")
+
+
+@intake.command("email")
+@with_appcontext
+def intake_email_command():
+    """Turn unseen messages of the IMAP mailbox (IMAP_* settings) into work orders."""
+    from app.intake.email import fetch_mailbox
+
+    if not current_app.config.get("IMAP_HOST"):
+        raise click.ClickException("IMAP_HOST is not configured")
+    click.echo(f"E-mail intake: {fetch_mailbox()}")
+
+
 def register_cli(app) -> None:
     app.cli.add_command(seed_command)
     app.cli.add_command(users)
     app.cli.add_command(sla)
+    app.cli.add_command(intake)

@@ -3,12 +3,22 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import uuid
+from pathlib import Path
+
+from flask import current_app
 
 from app.core.models import Department
 from app.core.scope import acting_as_system
 from app.extensions import db
 from app.registers.workorders.commands import WorkOrderCommands
-from app.registers.workorders.models import ServiceType, WorkOrder
+from app.registers.workorders.models import ServiceType, WorkOrder, WorkOrderAttachment
+
+
+def attachment_dir() -> Path:
+    path = Path(current_app.config["UPLOAD_FOLDER"]) / "attachments"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
 
 
 def token_hash(token: str) -> str:
@@ -17,6 +27,7 @@ def token_hash(token: str) -> str:
 
 def create_public_order(*, channel: str, subject: str, content: str, language: str = "zh",
                         service_type: str = "other", external_ref: str | None = None,
+                        attachments: list[tuple[str, str, bytes]] = (),
                         **fields) -> tuple[WorkOrder, str]:
     """Create an order taken in by the Office for a public channel; returns it and a fresh
     private tracking token. With ``external_ref`` it is idempotent: the same message twice
@@ -32,6 +43,20 @@ def create_public_order(*, channel: str, subject: str, content: str, language: s
     order = WorkOrder(channel=channel, subject=subject[:200], content=content, language=language,
                       service_type_id=kind.id, category="general", department_id=office,
                       external_ref=external_ref, tracking_hash=token_hash(token), **fields)
-    with acting_as_system():
-        WorkOrderCommands().create(order)
+    written = []
+    try:
+        for filename, content_type, data in attachments:
+            stored = uuid.uuid4().hex
+            (attachment_dir() / stored).write_bytes(data)
+            written.append(stored)
+            order.attachments.append(WorkOrderAttachment(
+                filename=filename[:255], content_type=content_type[:100], size=len(data),
+                stored_name=stored))
+        with acting_as_system():
+            WorkOrderCommands().create(order)
+    except Exception:
+        # The order was not saved (one transaction): its files go too.
+        for stored in written:
+            (attachment_dir() / stored).unlink(missing_ok=True)
+        raise
     return order, token

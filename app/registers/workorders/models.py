@@ -82,6 +82,8 @@ class WorkOrder(AuditMixin, Model):
     tracking_hash = Column(String(64), unique=True)
     events = relationship("WorkOrderEvent", back_populates="order", order_by="WorkOrderEvent.id",
                           cascade="all, delete-orphan")
+    attachments = relationship("WorkOrderAttachment", back_populates="order",
+                               order_by="WorkOrderAttachment.id", cascade="all, delete-orphan")
 
     @property
     def owning_department_id(self) -> int | None:
@@ -129,3 +131,18 @@ class WorkOrderEvent(Model):
     actor_id = Column(Integer, ForeignKey("ab_user.id"))
     actor = relationship(PuwanUser)
     note = Column(Text)
+
+
+class WorkOrderAttachment(Model):
+    """A file that came with a request (e.g. an e-mail attachment), stored under UPLOAD_FOLDER."""
+
+    __tablename__ = "work_order_attachment"
+    id = Column(Integer, primary_key=True)
+    order_id = Column(Integer, ForeignKey("work_order.id", ondelete="CASCADE"), nullable=False,
+                      index=True)
+    order = relationship(WorkOrder, back_populates="attachments")
+    filename = Column(String(255), nullable=False)
+    content_type = Column(String(100), nullable=False, default="application/octet-stream")
+    size = Column(Integer, nullable=False)
+    stored_name = Column(String(64), unique=True, nullable=False)
+    created_at = Column(DateTime, nullable=False, default=utcnow)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, flash, redirect, request, send_file, url_for
 from flask_appbuilder import expose, has_access
 from flask_appbuilder.api import protect, safe
 from flask_appbuilder.security.decorators import permission_name
@@ -106,7 +106,8 @@ class WorkOrderView(ScopedModelView):
     edit_form_extra_fields = {"language": _choices()["language"]}
     formatters_columns = {key: (lambda mapping: lambda v: mapping.get(v, v))(m)
                           for key, m in FIELD_VALUES.items()}
-    method_permission_name = {"export": "export", "transition": "transition"}
+    method_permission_name = {"export": "export", "transition": "transition",
+                              "attachment": "show"}
     # Work orders are the zone's record of its promises: they are closed, never deleted.
     base_permissions = ["can_list", "can_show", "can_add", "can_edit", "can_export",
                         "can_transition"]
@@ -145,6 +146,22 @@ class WorkOrderView(ScopedModelView):
                                         widgets=widgets, related_views=[]), error.status
         flash(str(TRANSITIONS[action].label) + " ✓", "success")
         return redirect(url_for(f"{self.endpoint}.show", pk=pk))
+
+
+    @expose("/attachment/<int:attachment_id>")
+    @has_access
+    @permission_name("show")
+    def attachment(self, attachment_id):
+        """A request's file, for whoever may see the order (the order lookup is scoped)."""
+        from app.extensions import db
+        from app.intake import attachment_dir
+        from app.registers.workorders.models import WorkOrderAttachment
+
+        item = db.session.get(WorkOrderAttachment, attachment_id)
+        if item is None or self.datamodel.get(item.order_id, self._base_filters) is None:
+            abort(404)
+        return send_file(attachment_dir() / item.stored_name, mimetype=item.content_type,
+                         as_attachment=True, download_name=item.filename)
 
 
 def _timeline(order):

@@ -1,14 +1,14 @@
 """initial schema
 
-Revision ID: 115b4c50da82
+Revision ID: fdadd2b327da
 Revises: 
-Create Date: 2026-11-25 16:35:34.757376
+Create Date: 2026-11-25 16:44:58.850076
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '115b4c50da82'
+revision = 'fdadd2b327da'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -384,6 +384,21 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_sla_transition_clock_id'), ['clock_id'], unique=False)
         batch_op.create_index('ix_sla_transition_pending', ['notified_at'], unique=False)
 
+    op.create_table('work_order_attachment',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('order_id', sa.Integer(), nullable=False),
+    sa.Column('filename', sa.String(length=255), nullable=False),
+    sa.Column('content_type', sa.String(length=100), nullable=False),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('stored_name', sa.String(length=64), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['order_id'], ['work_order.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('stored_name')
+    )
+    with op.batch_alter_table('work_order_attachment', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_work_order_attachment_order_id'), ['order_id'], unique=False)
+
     op.create_table('work_order_event',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('order_id', sa.Integer(), nullable=False),
@@ -455,6 +470,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_work_order_event_order_id'))
 
     op.drop_table('work_order_event')
+    with op.batch_alter_table('work_order_attachment', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_work_order_attachment_order_id'))
+
+    op.drop_table('work_order_attachment')
     with op.batch_alter_table('sla_transition', schema=None) as batch_op:
         batch_op.drop_index('ix_sla_transition_pending')
         batch_op.drop_index(batch_op.f('ix_sla_transition_clock_id'))
