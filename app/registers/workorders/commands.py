@@ -112,11 +112,24 @@ class WorkOrderCommands(RecordCommands):
             note = getattr(self, f"_do_{action}")(session, order, data, now)
             if transition.target is not None:
                 order.state = str(transition.target)
+                self._sync_pauses(session, order, now)
             _event(order, action, before, order.state, note, at=now)
             session.flush()
 
         self._run(work)
         return order
+
+    @staticmethod
+    def _sync_pauses(session, order, now):
+        """Each policy lists the states that pause its clock (data, editable by admins)."""
+        clocks = session.query(SlaClock).filter_by(subject_type=SUBJECT, subject_id=order.id,
+                                                   stopped_at=None)
+        for clock in clocks:
+            pausing = order.state in (clock.policy.pause_states or ())
+            if pausing and clock.paused_since is None:
+                pause_clock(session, clock, now)
+            elif not pausing and clock.paused_since is not None:
+                resume_clock(session, clock, now)
 
     def _do_dispatch(self, session, order, data, now):
         department = session.get(Department, _int(data, "department"))
@@ -157,15 +170,10 @@ class WorkOrderCommands(RecordCommands):
         return None
 
     def _do_wait(self, session, order, data, now):
-        resolution = _clock(session, order, "resolution")
-        if resolution is not None and resolution.stopped_at is None:
-            pause_clock(session, resolution, now)
-        return data["reason"]
+        return data["reason"]  # the clock pauses by its policy's pause_states
 
     def _do_resume(self, session, order, data, now):
-        resolution = _clock(session, order, "resolution")
-        if resolution is not None and resolution.paused_since is not None:
-            resume_clock(session, resolution, now)
+        return None
 
     def _do_resolve(self, session, order, data, now):
         order.reply = data["reply"]

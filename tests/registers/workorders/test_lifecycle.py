@@ -192,3 +192,29 @@ def test_zone_reader_cannot_act(orders):
     with orders.app.app_context():
         dept = db.session.query(Department.id).filter_by(code="IPB").scalar()
     assert orders.act(pk, "dispatch", "reader", department=dept).status_code == 403
+
+
+def test_which_states_pause_a_clock_is_policy_data(app, orders):
+    from app.clocks.models import SlaPolicy
+
+    with app.app_context():
+        policy = db.session.query(SlaPolicy).filter_by(code="general").one()
+        policy.pause_states = []
+        db.session.commit()
+    try:
+        pk = orders.dispatched(category="general")
+        orders.act(pk, "accept", "ipb")
+        orders.act(pk, "start", "ipb")
+        orders.act(pk, "wait", "ipb", reason="等待")
+        assert not orders.clock(pk, "resolution")["paused"]
+    finally:
+        with app.app_context():
+            policy = db.session.query(SlaPolicy).filter_by(code="general").one()
+            policy.pause_states = ["waiting"]
+            db.session.commit()
+
+
+def test_order_in_an_unconfirmed_year_shows_the_warning(orders, auth):
+    pk = orders.create(received_at="2027-03-01T10:00")
+    html = auth.client("office", lang="zh").get(f"/workorders/show/{pk}").get_data(as_text=True)
+    assert "日历未确认" in html

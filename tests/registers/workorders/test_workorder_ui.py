@@ -76,3 +76,48 @@ def test_hotline_form_creates_an_order_with_clocks(app, orders, auth):
         pk = order.id
         assert order.received_at.hour == 2  # 10:00 in Shanghai is 02:00 UTC
     assert orders.clock(pk, "resolution")["due_at"].date().isoformat() == "2026-09-20"
+
+
+def _ui(auth, clients, username):
+    if username not in clients:
+        clients[username] = auth.client(username, lang="zh")
+    return clients[username]
+
+
+def test_every_transition_through_the_page(app, orders, auth):
+    """The same walk as the REST tests, by the buttons' forms, including the side paths."""
+    with app.app_context():
+        ipb, edb = department_id("IPB"), department_id("EDB")
+    pk = orders.create()
+    clients = {}
+    steps = [
+        ("dispatch", "office", {"department": edb, "category": "general"}, "dispatched"),
+        ("return", "edb", {"reason": "不属于本部门"}, "returned"),
+        ("dispatch", "office", {"department": ipb, "category": "difficult"}, "dispatched"),
+        ("accept", "ipb", {}, "accepted"),
+        ("request_extension", "ipb", {"days": "1", "reason": "现场核查"}, "accepted"),
+        ("reject_extension", "office", {"reason": "不需要"}, "accepted"),
+        ("request_extension", "ipb", {"days": "2", "reason": "再次申请"}, "accepted"),
+        ("approve_extension", "office", {}, "accepted"),
+        ("start", "ipb", {}, "in_progress"),
+        ("wait", "ipb", {"reason": "等待材料"}, "waiting"),
+        ("resume", "ipb", {}, "in_progress"),
+        ("supervise", "office", {"reason": "领导督办"}, "in_progress"),
+        ("resolve", "ipb", {"reply": "已办结"}, "resolved"),
+        ("follow_up", "office", {"rating": "2", "attitude": "3", "quality": "2",
+                                 "efficiency": "2", "comment": "不满意"}, "followed_up"),
+        ("reopen", "office", {"reason": "差评整改"}, "in_progress"),
+        ("resolve", "ipb", {"reply": "已整改"}, "resolved"),
+        ("follow_up", "office", {"rating": "5"}, "followed_up"),
+        ("close", "office", {}, "closed"),
+    ]
+    for action, user, data, state in steps:
+        client = _ui(auth, clients, user)
+        html = client.get(f"/workorders/show/{pk}").get_data(as_text=True)
+        assert f'id="action-{action}"' in html, (action, user)
+        resp = client.post(f"/workorders/transition/{pk}/{action}",
+                           data={**data, "csrf_token": csrf_token(client, "/")})
+        assert resp.status_code == 302, (action, resp.status_code)
+        assert orders.state(pk) == state, action
+    html = _ui(auth, clients, "office").get(f"/workorders/show/{pk}").get_data(as_text=True)
+    assert html.count("<tr><td>") >= len(steps) + 1  # every step is on the timeline
