@@ -111,6 +111,12 @@ class Config:
     # Intake channels
     PORTAL_RATE_LIMIT = os.environ.get("PORTAL_RATE_LIMIT", "5 per minute;100 per day")
     WECHAT_TOKEN = os.environ.get("WECHAT_TOKEN")  # unset: the WeChat callback is off
+    SMTP_HOST = os.environ.get("SMTP_HOST")  # unset: notices stay in the app only
+    SMTP_PORT = int(os.environ.get("SMTP_PORT", "25"))
+    SMTP_STARTTLS = _bool("SMTP_STARTTLS", False)
+    SMTP_USER = os.environ.get("SMTP_USER")
+    SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD")
+    MAIL_FROM = os.environ.get("MAIL_FROM", "noreply@puwan.local")
     IMAP_HOST = os.environ.get("IMAP_HOST")
     IMAP_PORT = int(os.environ.get("IMAP_PORT", "993"))
     IMAP_SSL = _bool("IMAP_SSL", True)
