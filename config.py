@@ -128,3 +128,4 @@ class Config:
     OPEN311_PUBLIC_CHANNELS = ("open311",)
     OPEN311_RATE_LIMIT = os.environ.get("OPEN311_RATE_LIMIT", "30 per minute")
     UPLOAD_FOLDER = str(INSTANCE_DIR / "uploads")
+    MAX_CONTENT_LENGTH = 25 * 1024 * 1024  # uploads are limited to 20 MB per file

@@ -250,6 +250,43 @@ class WorkOrderCommands(RecordCommands):
         return data["reason"]
 
 
+MAX_ATTACHMENT = 20 * 1024 * 1024
+
+
+def add_attachment(order: WorkOrder, filename: str, content_type: str, data: bytes) -> None:
+    """Attach a file to an order: the Office, the unit that took it in or the handling unit."""
+    import uuid
+
+    from app.intake import attachment_dir
+    from app.registers.workorders.models import WorkOrderAttachment
+
+    scope = current_scope()
+    if not (scope.dispatcher or scope.can_write(order.department_id)
+            or (order.handling_department_id and scope.can_write(order.handling_department_id))):
+        raise ForbiddenError()
+    if not filename or not data:
+        raise ValidationFailed(errors={"file": [_("Choose a file.")]})
+    if len(data) > MAX_ATTACHMENT:
+        raise ValidationFailed(errors={"file": [_("The file is larger than 20 MB.")]})
+    stored = uuid.uuid4().hex
+    path = attachment_dir() / stored
+    path.write_bytes(data)
+    commands = WorkOrderCommands()
+
+    def work(session):
+        order.attachments.append(WorkOrderAttachment(
+            filename=filename[:255], content_type=(content_type or "application/octet-stream")[:100],
+            size=len(data), stored_name=stored))
+        _event(order, "attach", order.state, order.state, filename[:255])
+        session.flush()
+
+    try:
+        commands._run(work)
+    except CommandError:
+        path.unlink(missing_ok=True)
+        raise
+
+
 def _int(data: dict, field: str) -> int:
     try:
         return int(data.get(field))

@@ -18,7 +18,7 @@ from app.core.interface import ScopedInterface
 from app.core.scope import current_scope
 from app.core.timeutil import display_tz, format_display
 from app.core.views import ScopedModelView, ScopedRestApi
-from app.registers.workorders.commands import SUBJECT, WorkOrderCommands
+from app.registers.workorders.commands import SUBJECT, WorkOrderCommands, add_attachment
 from app.registers.workorders.lifecycle import STATE_LABELS, TRANSITIONS, Actor
 from app.registers.workorders.models import CATEGORIES, CHANNELS, LANGUAGES, RATINGS, WorkOrder
 
@@ -107,7 +107,7 @@ class WorkOrderView(ScopedModelView):
     formatters_columns = {key: (lambda mapping: lambda v: mapping.get(v, v))(m)
                           for key, m in FIELD_VALUES.items()}
     method_permission_name = {"export": "export", "transition": "transition",
-                              "attachment": "show"}
+                              "attachment": "show", "upload": "transition"}
     # Work orders are the zone's record of its promises: they are closed, never deleted.
     base_permissions = ["can_list", "can_show", "can_add", "can_edit", "can_export",
                         "can_transition"]
@@ -148,6 +148,27 @@ class WorkOrderView(ScopedModelView):
         return redirect(url_for(f"{self.endpoint}.show", pk=pk))
 
 
+    @expose("/upload/<int:pk>", methods=["POST"])
+    @has_access
+    @permission_name("transition")
+    def upload(self, pk):
+        order = self.datamodel.get(pk, self._base_filters)
+        if order is None:
+            abort(404)
+        upload = request.files.get("file")
+        try:
+            add_attachment(order, upload.filename if upload else "", upload.mimetype if upload
+                           else "", upload.read() if upload else b"")
+        except CommandError as error:
+            for message in [str(error.message)] + [str(m) for v in error.errors.values()
+                                                  for m in v]:
+                flash(message, "danger")
+            widgets = self._show(pk)
+            return self.render_template(self.show_template, pk=pk, title=self.show_title,
+                                        widgets=widgets, related_views=[]), error.status
+        flash(str(_("Attachments")) + " ✓", "success")
+        return redirect(url_for(f"{self.endpoint}.show", pk=pk))
+
     @expose("/attachment/<int:attachment_id>")
     @has_access
     @permission_name("show")
@@ -164,10 +185,13 @@ class WorkOrderView(ScopedModelView):
                          as_attachment=True, download_name=item.filename)
 
 
+EVENT_LABELS = {"receive": _("Received"), "attach": _("Attachment added")}
+
+
 def _timeline(order):
     return [
         {"at": format_display(e.at), "action": TRANSITIONS[e.action].label
-            if e.action in TRANSITIONS else _("Received"),
+            if e.action in TRANSITIONS else EVENT_LABELS.get(e.action, e.action),
          "to": STATE_LABELS.get(e.to_state, e.to_state or ""),
          "actor": str(e.actor) if e.actor else "", "note": e.note or ""}
         for e in order.events

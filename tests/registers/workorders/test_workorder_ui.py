@@ -121,3 +121,30 @@ def test_every_transition_through_the_page(app, orders, auth):
         assert orders.state(pk) == state, action
     html = _ui(auth, clients, "office").get(f"/workorders/show/{pk}").get_data(as_text=True)
     assert html.count("<tr><td>") >= len(steps) + 1  # every step is on the timeline
+
+
+def test_staff_attach_a_file_and_other_departments_cannot_fetch_it(app, orders, auth):
+    import io
+
+    pk = orders.dispatched("IPB")
+    staff = auth.client("ipb", lang="zh")
+    resp = staff.post(f"/workorders/upload/{pk}", content_type="multipart/form-data", data={
+        "file": (io.BytesIO("现场照片".encode()), "照片说明.txt"),
+        "csrf_token": csrf_token(staff, "/")})
+    assert resp.status_code == 302
+    html = staff.get(f"/workorders/show/{pk}").get_data(as_text=True)
+    assert "照片说明.txt" in html and "已添加附件" in html
+    with app.app_context():
+        from app.extensions import db
+        from app.registers.workorders.models import WorkOrderAttachment
+
+        attachment_id = db.session.query(WorkOrderAttachment.id).filter_by(order_id=pk).scalar()
+    assert staff.get(f"/workorders/attachment/{attachment_id}").data == "现场照片".encode()
+    assert auth.client("edb").get(f"/workorders/attachment/{attachment_id}").status_code == 404
+
+
+def test_upload_without_a_file_is_422(orders, auth):
+    pk = orders.dispatched("IPB")
+    staff = auth.client("ipb")
+    resp = staff.post(f"/workorders/upload/{pk}", data={"csrf_token": csrf_token(staff, "/")})
+    assert resp.status_code == 422
