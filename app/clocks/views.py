@@ -8,7 +8,7 @@ from flask_appbuilder import ModelView
 from flask_appbuilder.actions import action
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _
-from wtforms import SelectField
+from wtforms import SelectField, SelectMultipleField
 
 from app.clocks.models import CalendarOverride, Notice, SlaClock, SlaPolicy
 from app.clocks.service import load_calendar
@@ -18,6 +18,9 @@ from app.core.views import HardenedViewMixin, display_formatters
 from app.extensions import db
 from app.sla.calendar import SHANGHAI
 
+# Work-order states a clock may pause in (the order is open but the unit cannot act).
+PAUSABLE_STATES = {"waiting": _("Waiting for the requester"), "returned": _("Returned"),
+                   "dispatched": _("Dispatched")}
 UNITS = {
     "minutes": _("minutes"), "hours": _("hours"), "calendar_days": _("calendar days"),
     "working_days": _("working days"),
@@ -75,14 +78,22 @@ class SlaPolicyView(CalendarWarningMixin, HardenedViewMixin, ModelView):
     search_columns = ["code", "name_zh", "name_ja", "name_en", "unit"]
     show_columns = ["code", "name_zh", "name_ja", "name_en", "amount", "unit",
                     "warning_percent", "pause_states"]
-    edit_columns = ["name_zh", "name_ja", "name_en", "amount", "unit", "warning_percent"]
-    edit_form_extra_fields = {"unit": SelectField(_("Unit"), choices=list(UNITS.items()))}
+    edit_columns = ["name_zh", "name_ja", "name_en", "amount", "unit", "warning_percent",
+                    "pause_states"]
+    edit_form_extra_fields = {
+        "unit": SelectField(_("Unit"), choices=list(UNITS.items())),
+        "pause_states": SelectMultipleField(
+            _("Paused in states"), choices=[(str(k), v) for k, v in PAUSABLE_STATES.items()]),
+    }
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        self.formatters_columns = {**display_formatters(self),
-                                   "unit": lambda u: UNITS.get(u, u),
-                                   "pause_states": lambda s: ", ".join(s or [])}
+        self.formatters_columns = {
+            **display_formatters(self), "unit": lambda u: UNITS.get(u, u),
+            "pause_states": lambda s: "、".join(str(PAUSABLE_STATES.get(x, x)) for x in s or [])}
+
+    def prefill_form(self, form, pk):
+        form.pause_states.data = list(self.datamodel.get(pk).pause_states or [])
 
     def pre_update(self, item):
         if item.amount is None or item.amount <= 0:

@@ -54,3 +54,28 @@ def test_cli_calendar_lists_make_up_days(app):
     assert result.exit_code == 0
     assert "2026: confirmed" in result.output
     assert "2026-10-10  working  makeup" in result.output
+
+
+def test_admin_edits_which_states_pause_a_policy(app, auth):
+    from tests.conftest import csrf_token
+
+    with app.app_context():
+        from app.clocks.models import SlaPolicy
+
+        pk = db.session.query(SlaPolicy.id).filter_by(code="difficult").scalar()
+    admin = auth.client("admin", lang="zh")
+    form = admin.get(f"/sla-policies/edit/{pk}").get_data(as_text=True)
+    import re
+
+    assert re.search(r'<option (selected )?value="waiting"( selected)?', form).group(0).count(
+        "selected") == 1  # the current pause state is pre-selected
+    resp = admin.post(f"/sla-policies/edit/{pk}", data={
+        "name_zh": "疑难类办结时限", "name_ja": "困難類の処理期限", "name_en": "Resolution (difficult)",
+        "amount": "3", "unit": "working_days", "warning_percent": "80",
+        "pause_states": ["waiting", "returned"], "csrf_token": csrf_token(admin, "/")})
+    assert resp.status_code == 302
+    with app.app_context():
+        policy = db.session.get(SlaPolicy, pk)
+        assert (policy.warning_percent, policy.pause_states) == (80, ["waiting", "returned"])
+        policy.warning_percent, policy.pause_states = 75, ["waiting"]
+        db.session.commit()
