@@ -87,7 +87,8 @@ def _upsert(session, model, key: dict, values: dict, report: SeedReport):
     return row
 
 
-def parse_departments(path: Path) -> list:
+def parse_named_codes(path: Path) -> list:
+    """Entries with a unique code and names in zh/ja/en (departments, service types)."""
     entries, seen = _load(path), set()
     for entry in entries:
         _require(path, entry, "code", "name_zh", "name_ja", "name_en")
@@ -156,16 +157,6 @@ def _write_sla_policies(session, policies: list, report: SeedReport) -> None:
             report.created += 1
 
 
-def parse_service_types(path: Path) -> list:
-    entries, seen = _load(path), set()
-    for entry in entries:
-        _require(path, entry, "code", "name_zh", "name_ja", "name_en")
-        if entry["code"] in seen:
-            raise SeedError(path, entry.line, f"duplicate code '{entry['code']}'")
-        seen.add(entry["code"])
-    return entries
-
-
 def _write_service_types(session, entries: list, report: SeedReport) -> None:
     from app.registers.workorders.models import ServiceType
 
@@ -223,11 +214,11 @@ def _write_roles(sm, roles: list, report: SeedReport) -> None:
 def load_all(seeds_dir: str | None = None) -> SeedReport:
     """Validate every seed file first, then write; a bad file loads nothing."""
     directory = Path(seeds_dir or current_app.config["SEEDS_DIR"])
-    departments = parse_departments(directory / "departments.yaml")
+    departments = parse_named_codes(directory / "departments.yaml")
     measures = parse_measures(directory / "measures.yaml", {e["code"] for e in departments})
     roles = parse_roles(directory / "roles.yaml")
     policies = parse_sla_policies(directory / "sla_policies.yaml")
-    service_types = parse_service_types(directory / "service_types.yaml")
+    service_types = parse_named_codes(directory / "service_types.yaml")
 
     report = SeedReport()
     session = db.session
