@@ -83,7 +83,7 @@ def _show_links(html):
 
 
 def _menu_links(html):
-    return sorted(set(re.findall(r'<a[^>]+href="(/[^"#?]*/(?:list|userinfo)/?)"', html)))
+    return sorted(set(re.findall(r'<a[^>]+href="(/[^"#?]*/(?:list|userinfo|charts|dashboard)/?)"', html)))
 
 
 @pytest.mark.parametrize("lang", ["zh", "ja"])

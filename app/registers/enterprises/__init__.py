@@ -1,5 +1,6 @@
 from flask_babel import lazy_gettext as _
 
+from app.registers.enterprises.charts import EnterpriseChartsView
 from app.registers.enterprises.models import INDUSTRIES, STAGES, Enterprise
 from app.registers.enterprises.views import LABELS, EnterpriseApi, EnterpriseView
 
@@ -26,3 +27,6 @@ def register(appbuilder) -> None:
         category_icon="fa-folder-open",
     )
     appbuilder.add_api(EnterpriseApi)
+    appbuilder.add_view(EnterpriseChartsView, "Enterprise charts", label=_("Enterprise charts"),
+                        icon="fa-bar-chart", category="Dashboards",
+                        category_label=_("Dashboards"), category_icon="fa-dashboard")

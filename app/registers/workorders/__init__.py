@@ -1,5 +1,6 @@
 from flask_babel import lazy_gettext as _
 
+from app.registers.workorders.charts import WorkOrderDashboardView
 from app.registers.workorders.models import WorkOrder
 from app.registers.workorders.views import FIELD_VALUES, LABELS, WorkOrderApi, WorkOrderView
 
@@ -24,3 +25,7 @@ def register(appbuilder) -> None:
         category="Registers", category_label=_("Registers"), category_icon="fa-folder-open",
     )
     appbuilder.add_api(WorkOrderApi)
+    appbuilder.add_view(WorkOrderDashboardView, "Work-order dashboard",
+                        label=_("Work-order dashboard"), icon="fa-line-chart",
+                        category="Dashboards", category_label=_("Dashboards"),
+                        category_icon="fa-dashboard")

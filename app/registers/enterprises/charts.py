@@ -1,0 +1,22 @@
+from flask_babel import lazy_gettext as _
+
+from app.core.charts import Chart, ChartsView
+from app.core.interface import ScopedInterface
+from app.registers.enterprises.models import INDUSTRIES, STAGES, Enterprise
+
+
+class EnterpriseChartsView(ChartsView):
+    route_base = "/enterprises/charts"
+    datamodel = ScopedInterface(Enterprise)
+    title = _("Enterprise charts")
+    search_columns = ["uscc", "name_zh", "japanese_funded", "industry", "stage",
+                      "export_enterprise", "department"]
+    charts = [
+        Chart("industry", _("Enterprises by industry"), lambda m: m.industry, labels=INDUSTRIES,
+              value_label=_("Enterprises")),
+        Chart("japanese", _("Japanese-funded share"), lambda m: m.japanese_funded, kind="pie",
+              labels=lambda v: _("Japanese-funded") if v else _("Other"),
+              value_label=_("Enterprises")),
+        Chart("stage", _("Enterprises by stage"), lambda m: m.stage, kind="pie", labels=STAGES,
+              value_label=_("Enterprises")),
+    ]
