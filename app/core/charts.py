@@ -42,6 +42,9 @@ class Chart:
     where: Callable | None = None          # model -> extra criterion
     percent: bool = False
     source: object = None  # another scoped datamodel (e.g. clocks on the work-order dashboard)
+    # With a source: (record model, on-clause) joining the view's records, so that the list's
+    # filters apply to these charts too.
+    join: Callable | None = None
 
     def label(self, key) -> str:
         if key is None:
@@ -71,11 +74,17 @@ def department_label(department_id) -> str:
 
 def aggregate(datamodel, chart: Chart, filters=None) -> list[tuple[str, float]]:
     """One GROUP BY over the scoped interface; the list's filters apply to its own model."""
+    joined = None
     if chart.source is not None:
-        datamodel, filters = chart.source, None
+        joined = chart.join(chart.source.obj) if chart.join else None
+        datamodel = chart.source
+        if joined is None:
+            filters = None
     model = datamodel.obj
     group = chart.group(model).label("k")
     query = db.session.query(group, chart.value(model).label("v")).select_from(model)
+    if joined is not None:
+        query = query.join(*joined)
     query = datamodel.scoped(query)
     if chart.where is not None:
         query = query.filter(chart.where(model))

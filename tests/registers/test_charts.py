@@ -56,7 +56,7 @@ def test_dashboard_page_embeds_charts_and_data_tables(orders, auth):
     orders.create()
     html = auth.client("office", lang="zh").get("/workorders/dashboard/").get_data(as_text=True)
     assert "/static/vendor/echarts/echarts.min.js" in html
-    assert len(re.findall(r'class="echart"', html)) == 11
+    assert len(re.findall(r'class="echart"', html)) == 12
     assert "以表格显示数据" in html and "热线电话" in html
     assert not re.search(r'(src|href)="https?://', html)
 
@@ -66,3 +66,20 @@ def test_department_staff_dashboard_is_scoped(orders, auth):
     mine = orders.create(username="ipb")
     data = _data(auth.client("ipb", lang="en"), "/workorders/dashboard/data.json")
     assert sum(data["channel"].values()) == 1 and mine
+
+
+def test_list_filters_apply_to_the_sla_charts_too(app, orders, auth):
+    orders.dispatched("IPB", channel="email", received_at="2026-11-02T09:00")
+    orders.dispatched("IPB", channel="hotline", received_at="2026-11-02T09:00")
+    with app.app_context():
+        from app.clocks.sweep import sweep
+        from tests.clocks.conftest import at
+
+        sweep(db.session, at(2026, 11, 20))  # both resolution clocks are now overdue
+        db.session.remove()
+    office = auth.client("office", lang="en")
+    assert _data(office, "/workorders/dashboard/data.json")["risk_now"] == {
+        "Investment Promotion Bureau": 2}
+    only_email = _data(office, "/workorders/dashboard/data.json?_flt_0_channel=email")
+    assert only_email["channel"] == {"E-mail": 1}
+    assert only_email["risk_now"] == {"Investment Promotion Bureau": 1}

@@ -11,6 +11,10 @@ CLOCKS = ScopedInterface(SlaClock)
 KEPT = _("Kept in time (percent)")
 
 
+def _orders(clock):
+    return WorkOrder, (clock.subject_type == "work_order") & (clock.subject_id == WorkOrder.id)
+
+
 def _met_percent(model):
     return func.avg(case((model.state == "met", 100.0), else_=0.0))
 
@@ -35,15 +39,19 @@ class WorkOrderDashboardView(ChartsView):
               kind="line", labels=month_label, value_label=_("Work orders")),
         Chart("dispatch_by_department", _("Dispatched within the hour, by department (percent)"),
               lambda m: m.department_id, _met_percent, labels=department_label,
-              where=_kept("dispatch"), percent=True, source=CLOCKS, value_label=KEPT),
+              where=_kept("dispatch"), percent=True, source=CLOCKS, join=_orders, value_label=KEPT),
+        Chart("dispatch_by_month", _("Dispatched within the hour, by month (percent)"),
+              lambda m: month_of(m.started_at), _met_percent, kind="line", labels=month_label,
+              where=_kept("dispatch"), percent=True, source=CLOCKS, join=_orders,
+              value_label=KEPT),
         Chart("resolution_by_department", _("Resolved in time, by department (percent)"),
               lambda m: m.department_id, _met_percent, labels=department_label,
-              where=_kept("resolution"), percent=True, source=CLOCKS, value_label=KEPT),
+              where=_kept("resolution"), percent=True, source=CLOCKS, join=_orders, value_label=KEPT),
         Chart("resolution_by_month", _("Resolved in time, by month (percent)"),
               lambda m: month_of(m.started_at), _met_percent, kind="line", labels=month_label,
-              where=_kept("resolution"), percent=True, source=CLOCKS, value_label=KEPT),
+              where=_kept("resolution"), percent=True, source=CLOCKS, join=_orders, value_label=KEPT),
         Chart("risk_now", _("Overdue or at risk now, by department"), lambda m: m.department_id,
-              labels=department_label, source=CLOCKS, value_label=_("Clocks"),
+              labels=department_label, source=CLOCKS, join=_orders, value_label=_("Clocks"),
               where=lambda m: (m.subject_type == "work_order") & m.state.in_(
                   ["warning", "breached"])),
         Chart("ratings", _("Good/bad review (好差评) distribution"), lambda m: m.rating,
