@@ -18,18 +18,15 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import relationship
 
-from app.core.models import AuditMixin, DepartmentOwnedMixin, localized
+from app.core.models import AuditMixin, DepartmentOwnedMixin, NamedMixin
 from app.core.timeutil import utcnow
 from app.sla.policies import Policy, Unit
 
 
-class SlaPolicy(AuditMixin, Model):
+class SlaPolicy(NamedMixin, AuditMixin, Model):
     __tablename__ = "sla_policy"
     id = Column(Integer, primary_key=True)
     code = Column(String(32), unique=True, nullable=False)
-    name_zh = Column(String(100), nullable=False)
-    name_ja = Column(String(100), nullable=False)
-    name_en = Column(String(100), nullable=False)
     amount = Column(Integer, nullable=False)
     unit = Column(String(16), nullable=False)
     warning_percent = Column(Integer, nullable=False, default=75)
@@ -38,9 +35,6 @@ class SlaPolicy(AuditMixin, Model):
     def to_policy(self) -> Policy:
         return Policy(self.code, self.amount, Unit(self.unit), self.warning_percent,
                       frozenset(self.pause_states or ()))
-
-    def __str__(self) -> str:
-        return localized(self, "name")
 
 
 class CalendarOverride(AuditMixin, Model):

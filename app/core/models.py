@@ -18,22 +18,27 @@ def localized(obj, field: str) -> str:
     return getattr(obj, f"{field}_{lang}", None) or getattr(obj, f"{field}_zh")
 
 
-class Department(Model):
+class NamedMixin:
+    """Reference data named in the three languages of the platform; shown in the reader's."""
+
+    name_zh = Column(String(100), nullable=False)
+    name_ja = Column(String(100), nullable=False)
+    name_en = Column(String(150), nullable=False)
+
+    def __str__(self) -> str:
+        return localized(self, "name")
+
+
+class Department(NamedMixin, Model):
     """An organisation unit of the plan (reference data, seeded from seeds/departments.yaml)."""
 
     __tablename__ = "department"
     id = Column(Integer, primary_key=True)
     code = Column(String(16), unique=True, nullable=False)
-    name_zh = Column(String(100), nullable=False)
-    name_ja = Column(String(100), nullable=False)
-    name_en = Column(String(150), nullable=False)
 
     @property
     def owning_department_id(self) -> int:
         return self.id
-
-    def __str__(self) -> str:
-        return localized(self, "name")
 
 
 class Measure(Model):

@@ -44,3 +44,15 @@ def page(browser, live_server):
     page.route("**/*", guard)
     yield page
     context.close()
+
+
+def log_in(page, live_server, username: str, lang: str) -> None:
+    """Choose the language on the login page, then sign in through the form."""
+    from tests.factories import PASSWORD
+
+    page.goto(f"{live_server}/lang/{lang}")
+    page.goto(f"{live_server}/login/")
+    page.fill("#username", username)
+    page.fill("#password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_load_state()

@@ -1,7 +1,7 @@
 """The dashboard in Chromium with every outside request blocked: charts render, from our files."""
 import pytest
 
-from tests.factories import PASSWORD
+from tests.browser.conftest import log_in
 
 pytestmark = pytest.mark.browser
 
@@ -9,12 +9,7 @@ pytestmark = pytest.mark.browser
 def test_dashboard_renders_charts_offline(page, live_server, orders):
     orders.create(channel="email")
     orders.dispatched("IPB")
-    page.goto(f"{live_server}/lang/zh")
-    page.goto(f"{live_server}/login/")
-    page.fill("#username", "office")
-    page.fill("#password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_load_state()
+    log_in(page, live_server, "office", "zh")
     page.goto(f"{live_server}/workorders/dashboard/")
     page.wait_for_selector("#chart-channel canvas")
     assert page.get_attribute("#chart-channel", "data-rendered") == "2"

@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.factories import PASSWORD, valid_uscc
+from tests.browser.conftest import log_in
+from tests.factories import valid_uscc
 
 pytestmark = pytest.mark.browser
 SHOTS = Path(__file__).with_name("screenshots")
@@ -20,12 +21,7 @@ TEXT = {
 @pytest.mark.parametrize("lang", ["zh", "ja", "en"])
 def test_add_enterprise_through_the_browser(page, live_server, lang):
     text = TEXT[lang]
-    page.goto(f"{live_server}/lang/{lang}")
-    page.goto(f"{live_server}/login/")
-    page.fill("#username", "ipb")
-    page.fill("#password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_load_state()
+    log_in(page, live_server, "ipb", lang)
 
     page.click(f"a.dropdown-toggle:has-text('{text['menu']}')")
     page.click(f"ul.dropdown-menu a:has-text('{text['list']}')")

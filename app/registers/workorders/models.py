@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _
 from sqlalchemy import Column, DateTime, ForeignKey, Integer, String, Text, or_
 from sqlalchemy.orm import relationship
 
-from app.core.models import AuditMixin, Department, PuwanUser, localized
+from app.core.models import AuditMixin, Department, NamedMixin, PuwanUser
 from app.core.timeutil import utcnow
 from app.registers.enterprises.models import Enterprise
 
@@ -27,18 +27,12 @@ RATINGS = {
 BAD_RATINGS = (1, 2)
 
 
-class ServiceType(Model):
+class ServiceType(NamedMixin, Model):
     """The seeded catalogue of request types (policy consultation, approvals, financing …)."""
 
     __tablename__ = "service_type"
     id = Column(Integer, primary_key=True)
     code = Column(String(32), unique=True, nullable=False)
-    name_zh = Column(String(100), nullable=False)
-    name_ja = Column(String(100), nullable=False)
-    name_en = Column(String(100), nullable=False)
-
-    def __str__(self) -> str:
-        return localized(self, "name")
 
 
 class WorkOrder(AuditMixin, Model):

@@ -1,14 +1,14 @@
 """initial schema
 
-Revision ID: fdadd2b327da
+Revision ID: 1f88a47b6a8d
 Revises: 
-Create Date: 2026-11-25 16:44:58.850076
+Create Date: 2026-11-25 17:02:48.659498
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = 'fdadd2b327da'
+revision = '1f88a47b6a8d'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -79,7 +79,7 @@ def upgrade():
     sa.Column('code', sa.String(length=32), nullable=False),
     sa.Column('name_zh', sa.String(length=100), nullable=False),
     sa.Column('name_ja', sa.String(length=100), nullable=False),
-    sa.Column('name_en', sa.String(length=100), nullable=False),
+    sa.Column('name_en', sa.String(length=150), nullable=False),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('code')
     )
@@ -275,13 +275,13 @@ def upgrade():
     op.create_table('sla_policy',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('code', sa.String(length=32), nullable=False),
-    sa.Column('name_zh', sa.String(length=100), nullable=False),
-    sa.Column('name_ja', sa.String(length=100), nullable=False),
-    sa.Column('name_en', sa.String(length=100), nullable=False),
     sa.Column('amount', sa.Integer(), nullable=False),
     sa.Column('unit', sa.String(length=16), nullable=False),
     sa.Column('warning_percent', sa.Integer(), nullable=False),
     sa.Column('pause_states', sa.JSON(), nullable=False),
+    sa.Column('name_zh', sa.String(length=100), nullable=False),
+    sa.Column('name_ja', sa.String(length=100), nullable=False),
+    sa.Column('name_en', sa.String(length=150), nullable=False),
     sa.Column('created_on', sa.DateTime(), nullable=False),
     sa.Column('changed_on', sa.DateTime(), nullable=False),
     sa.Column('created_by_fk', sa.Integer(), nullable=True),
