@@ -1,0 +1,219 @@
+"""`flask demo generate`: a large, realistic, reproducible data set, inserted in bulk.
+
+Same arguments and seed → the same rows. Work orders spread over ``years`` years up to ``until``
+(a date in Shanghai), over departments, channels, categories and states; each order has its
+dispatch and resolution clocks (due dates from the real calendar, cached per day and policy) and
+its timeline's first events. Rows go in with executemany (SQLite, synchronous off for the run)
+or COPY (PostgreSQL).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import text
+
+from app.extensions import db
+from app.registers.enterprises.models import INDUSTRIES
+from app.registers.enterprises.validators import uscc_check_char
+from app.sla.calendar import SHANGHAI, WorkCalendar
+from app.sla.clock import compute_due
+from app.sla.policies import Policy, Unit
+
+BATCH = 50_000
+CHANNELS = (("hotline", 45), ("wechat", 20), ("email", 12), ("portal", 13), ("walk_in", 6),
+            ("office_day", 3), ("open311", 1))
+CATEGORIES = (("consultation", 40), ("general", 45), ("difficult", 15))
+HANDLERS = (("IPB", 22), ("AAB", 20), ("EDB", 25), ("FIN", 10), ("PCB", 13), ("PMW", 5),
+            ("OFFICE", 5))
+OPEN_STATES = ("received", "dispatched", "accepted", "in_progress", "waiting")
+SUBJECTS = ("咨询企业所得税优惠政策", "申请展位补贴", "办理施工许可", "融资对接需求", "招聘技术工人",
+            "厂区道路维修", "环保验收咨询", "用电增容申请", "日资企业签证办理", "出口退税进度")
+
+
+def _weighted(rng: random.Random, pairs):
+    return _draws(rng, pairs, 1)[0]
+
+
+def _draws(rng: random.Random, pairs, k: int) -> list:
+    values, weights = zip(*pairs, strict=True)
+    return rng.choices(values, weights=weights, k=k)
+
+
+class _Writer:
+    """Bulk rows into a table: COPY on PostgreSQL, executemany elsewhere."""
+
+    def __init__(self, connection):
+        self.connection = connection
+        self.postgres = connection.dialect.name == "postgresql"
+
+    def write(self, table: str, columns: Sequence[str], rows: Iterable[tuple]) -> int:
+        count = 0
+        batch = []
+        for row in rows:
+            batch.append(row)
+            if len(batch) >= BATCH:
+                count += self._flush(table, columns, batch)
+                batch = []
+        if batch:
+            count += self._flush(table, columns, batch)
+        return count
+
+    def _flush(self, table, columns, batch) -> int:
+        if self.postgres:
+            raw = self.connection.connection.driver_connection
+            with raw.cursor() as cursor, cursor.copy(
+                    f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in batch:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join("?" for _ in columns)
+            self.connection.exec_driver_sql(
+                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", batch)
+        return len(batch)
+
+
+def generate(*, enterprises: int, workorders: int, seed: int = 2026, years: int = 3,
+             until: dt.date | None = None) -> dict:
+    rng = random.Random(seed)
+    until = until or dt.datetime.now(SHANGHAI).date()
+    start = until - dt.timedelta(days=365 * years)
+    session = db.session
+    dept = dict(session.execute(text("SELECT code, id FROM department")).all())
+    types = [row[0] for row in session.execute(text("SELECT id FROM service_type ORDER BY id"))]
+    policies = {code: (pid, amount, unit, warning) for pid, code, amount, unit, warning in
+                session.execute(text("SELECT id, code, amount, unit, warning_percent "
+                                     "FROM sla_policy"))}
+    next_enterprise = (session.scalar(text("SELECT max(id) FROM enterprise")) or 0) + 1
+    next_order = (session.scalar(text("SELECT max(id) FROM work_order")) or 0) + 1
+    next_clock = (session.scalar(text("SELECT max(id) FROM sla_clock")) or 0) + 1
+    now_utc = dt.datetime.combine(until, dt.time(12), SHANGHAI).astimezone(dt.UTC)
+    stamp = now_utc.replace(tzinfo=None)
+    calendar = WorkCalendar()
+    due_cache: dict = {}
+
+    def resolution_due(received: dt.datetime, category: str) -> dt.datetime:
+        key = (received.astimezone(SHANGHAI).date(), category)
+        if key not in due_cache:
+            _pid, amount, unit, warning = policies[category]
+            due_cache[key] = compute_due(received, Policy(category, amount, Unit(unit), warning),
+                                         calendar).due_at.replace(tzinfo=None)
+        return due_cache[key]
+
+    connection = session.connection()
+    # Secondary indexes are rebuilt once after the load: much faster than row by row.
+    from flask_appbuilder import Model
+
+    indexes = [index for name in ("enterprise", "work_order", "sla_clock", "work_order_event")
+               for index in Model.metadata.tables[name].indexes]
+    for index in indexes:
+        index.drop(connection)
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("PRAGMA synchronous=OFF")
+        connection.exec_driver_sql("PRAGMA cache_size=-262144")  # 256 MB for the bulk load
+    writer = _Writer(connection)
+    industry_codes = list(INDUSTRIES)
+    owner_codes = [c for c in ("IPB", "AAB", "EDB", "FIN", "PCB") if c in dept]
+
+    def enterprise_rows():
+        for n in range(next_enterprise, next_enterprise + enterprises):
+            body = f"91210200{n:09d}"
+            yield (n, body + uscc_check_char(body), f"普湾企业{n:06d}", None, f"Puwan Co. {n}",
+                   rng.random() < 0.08, rng.choice(industry_codes),
+                   "producing" if rng.random() < 0.7 else "construction", rng.random() < 0.2,
+                   dept[rng.choice(owner_codes)], stamp, stamp)
+
+    counts = {"enterprises": writer.write(
+        "enterprise", ("id", "uscc", "name_zh", "name_ja", "name_en", "japanese_funded",
+                       "industry", "stage", "export_enterprise", "department_id", "created_on",
+                       "changed_on"), enterprise_rows())}
+
+    span = (until - start).days * 86400
+    base = dt.datetime.combine(start, dt.time(0), SHANGHAI).astimezone(dt.UTC)
+    orders, clocks, events = [], [], []
+    enterprise_max = next_enterprise + enterprises - 1
+
+    def flush_all():
+        counts["workorders"] = counts.get("workorders", 0) + writer.write(
+            "work_order", ("id", "ticket", "channel", "received_at", "enterprise_id", "language",
+                           "subject", "content", "service_type_id", "category", "state",
+                           "department_id", "handling_department_id", "reply", "rating",
+                           "rating_attitude", "rating_quality", "rating_efficiency",
+                           "created_on", "changed_on"), orders)
+        counts["clocks"] = counts.get("clocks", 0) + writer.write(
+            "sla_clock", ("id", "subject_type", "subject_id", "name", "policy_id", "state",
+                          "started_at", "due_at", "warn_at", "paused_seconds", "stopped_at",
+                          "calendar_data", "unconfirmed", "department_id"), clocks)
+        counts["events"] = counts.get("events", 0) + writer.write(
+            "work_order_event", ("order_id", "at", "action", "from_state", "to_state"), events)
+        orders.clear()
+        clocks.clear()
+        events.clear()
+
+    empty = json.dumps({"days": [], "unconfirmed_years": []})
+    categories = _draws(rng, CATEGORIES, workorders)
+    handlers = [dept[code] for code in _draws(rng, HANDLERS, workorders)]
+    channels = _draws(rng, CHANNELS, workorders)
+    for i, n in enumerate(range(next_order, next_order + workorders)):
+        received = base + dt.timedelta(seconds=rng.randrange(span))
+        received_naive = received.replace(tzinfo=None)
+        age_days = (now_utc - received).days
+        category = categories[i]
+        handler = handlers[i]
+        if age_days > 20 or rng.random() < 0.6:
+            state = rng.choice(("closed", "closed", "closed", "followed_up", "resolved"))
+        else:
+            state = rng.choice(OPEN_STATES)
+        dispatched = state != "received"
+        due = resolution_due(received, category)
+        dispatch_due = received_naive + dt.timedelta(hours=1)
+        done = state in ("resolved", "followed_up", "closed")
+        rating = _weighted(rng, ((5, 55), (4, 25), (3, 12), (2, 5), (1, 3))) \
+            if state in ("followed_up", "closed") else None
+        scores = [max(1, min(5, rating + rng.choice((-1, 0, 0, 1)))) if rating else None
+                  for _ in range(3)]
+        orders.append((
+            n, f"PW-{received.astimezone(SHANGHAI).year}-{n:06d}", channels[i],
+            received_naive, rng.randint(next_enterprise, enterprise_max)
+            if enterprises and rng.random() < 0.8 else None, "ja" if rng.random() < 0.06 else "zh",
+            rng.choice(SUBJECTS), "企业诉求内容（生成数据）", rng.choice(types), category, state,
+            dept["OFFICE"], handler if dispatched else None, "已办结答复" if done else None,
+            rating, *scores, received_naive, received_naive))
+        dispatch_stop = received_naive + dt.timedelta(minutes=rng.choice((8, 15, 25, 40, 55, 75)))
+        d_state = ("met" if dispatch_stop <= dispatch_due else "missed") if dispatched else (
+            "breached" if stamp >= dispatch_due else "running")
+        clocks.append((next_clock, "work_order", n, "dispatch", policies["dispatch"][0], d_state,
+                       received_naive, dispatch_due, received_naive + dt.timedelta(minutes=30),
+                       0.0, dispatch_stop if dispatched else None, empty, False, dept["OFFICE"]))
+        warn = received_naive + (due - received_naive) * 0.75
+        if done:
+            stopped = min(due + dt.timedelta(hours=6), received_naive + (due - received_naive) *
+                          rng.choice((0.3, 0.5, 0.8, 0.95, 1.05)))
+            r_state = "met" if stopped <= due else "missed"
+        else:
+            stopped = None
+            r_state = ("paused" if state == "waiting" else "breached" if stamp >= due
+                       else "warning" if stamp >= warn else "running")
+        clocks.append((next_clock + 1, "work_order", n, "resolution", policies[category][0],
+                       r_state, received_naive, due, warn, 0.0, stopped, empty, False,
+                       handler if dispatched else dept["OFFICE"]))
+        next_clock += 2
+        events.append((n, received_naive, "receive", None, "received"))
+        if dispatched:
+            events.append((n, dispatch_stop, "dispatch", "received", "dispatched"))
+        if len(orders) >= BATCH:
+            flush_all()
+    flush_all()
+    for index in indexes:
+        index.create(connection)
+    if connection.dialect.name == "postgresql":
+        for table in ("enterprise", "work_order", "sla_clock", "work_order_event"):
+            connection.exec_driver_sql(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                f"(SELECT coalesce(max(id), 1) FROM {table}))")
+    session.commit()
+    counts["distinct_due_dates"] = len(due_cache)
+    return counts
+
