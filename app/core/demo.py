@@ -20,6 +20,7 @@ DEMO_USERS = [
     ("aab_staff", "AAB", "Department staff", None),
     ("ja_window", "IPB", "Japanese window", "ja"),
     ("office_reader", "OFFICE", "Zone reader", None),
+    ("office_dispatcher", "OFFICE", "Dispatcher", None),
     ("auditor", "DIS", "Auditor", None),
 ]
 DEMO_ENTERPRISES = [
@@ -63,4 +64,40 @@ def load_demo() -> str:
             department_id=departments[code].id, secretary=secretary,
         ))
         created += 1
-    return f"{users} users (password {DEMO_PASSWORD}), {created} enterprises"
+    orders = _demo_orders(departments) if created else 0
+    return f"{users} users (password {DEMO_PASSWORD}), {created} enterprises, {orders} work orders"
+
+
+DEMO_ORDERS = [
+    # subject, channel, category, handling department, actions after dispatch
+    ("咨询高新技术企业认定条件", "hotline", "consultation", "EDB", ["accept", "resolve", "follow_up"]),
+    ("展会展位补贴如何申请", "wechat", "general", "EDB", ["accept", "start"]),
+    ("施工许可审批进度查询", "portal", "general", "AAB", ["accept", "start", "wait"]),
+    ("银企对接会报名", "email", "consultation", "FIN", ["accept", "resolve"]),
+    ("厂区周边道路破损", "hotline", "difficult", "PCB", []),
+    ("日资企业工作签证办理", "walk_in", "general", "IPB", ["accept", "resolve", "follow_up",
+                                                        "close"]),
+    ("招聘会场地安排", "office_day", "consultation", "EDB", ["accept", "resolve", "follow_up"]),
+    ("用电增容申请", "hotline", "difficult", None, []),
+]
+
+
+def _demo_orders(departments) -> int:
+    from app.core.scope import acting_as_system
+    from app.intake import create_public_order
+    from app.registers.workorders.commands import WorkOrderCommands
+
+    data = {"resolve": {"reply": "已按政策答复并办结。"},
+            "follow_up": {"rating": 4, "attitude": 5, "quality": 4, "efficiency": 4},
+            "wait": {"reason": "等待企业补充材料"}}
+    for subject, channel, category, handler, actions in DEMO_ORDERS:
+        order, _token = create_public_order(channel=channel, subject=subject, content=subject,
+                                            service_type="other")
+        commands = WorkOrderCommands()
+        with acting_as_system():
+            if handler:
+                commands.perform(order, "dispatch", {"department": departments[handler].id,
+                                                     "category": category})
+            for action in actions:
+                commands.perform(order, action, data.get(action, {}))
+    return len(DEMO_ORDERS)

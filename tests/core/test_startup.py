@@ -59,6 +59,10 @@ def test_demo_data_fills_every_page(fresh_app):
         from app.registers.enterprises.models import Enterprise
 
         assert db.session.query(Enterprise).count() == 6
+        from app.registers.workorders.models import WorkOrder
+
+        states = {o.state for o in db.session.query(WorkOrder)}
+        assert {"received", "in_progress", "waiting", "resolved", "closed"} <= states
 
 
 def test_secret_key_is_generated_once_and_kept(tmp_path, monkeypatch):
