@@ -13,7 +13,7 @@ from wtforms import SelectField, SelectMultipleField
 from app.clocks.models import CalendarOverride, Notice, SlaClock, SlaPolicy
 from app.clocks.service import load_calendar
 from app.core.interface import ScopedInterface
-from app.core.timeutil import utcnow
+from app.core.timeutil import format_due, utcnow
 from app.core.views import HardenedViewMixin, display_formatters
 from app.extensions import db
 from app.sla.calendar import SHANGHAI
@@ -144,6 +144,7 @@ class SlaClockView(CalendarWarningMixin, HardenedViewMixin, ModelView):
         from app.core.admin_views import _table_label
 
         self.formatters_columns = {**display_formatters(self), "state": _clock_state,
+                                   "due_at": format_due,
                                    "name": lambda n: CLOCK_NAMES.get(n, n),
                                    "subject_type": _table_label}
 

@@ -7,7 +7,7 @@ from flask_appbuilder import IndexView, expose
 
 from app.core.models import current_actor
 from app.core.scope import current_scope
-from app.core.timeutil import display_tz, format_display
+from app.core.timeutil import display_tz, format_due
 from app.extensions import db
 
 LIMIT = 20
@@ -40,7 +40,7 @@ def attention():
             .order_by(SlaClock.due_at).limit(LIMIT).all())
     mine = [{"id": o.id, "ticket": o.ticket, "subject": o.subject,
              "state": STATES.get(c.state, c.state), "clock_state": c.state,
-             "due": format_display(c.due_at)} for c, o in rows]
+             "due": format_due(c.due_at)} for c, o in rows]
     undispatched = None
     if current_scope().dispatcher:
         rows = (db.session.query(WorkOrder, SlaClock)
@@ -52,7 +52,7 @@ def attention():
                          "order_state": STATE_LABELS.get(o.state, o.state),
                          "state": STATES.get(c.state, c.state) if c else "",
                          "clock_state": c.state if c else "",
-                         "due": format_display(c.due_at) if c else ""} for o, c in rows]
+                         "due": format_due(c.due_at) if c else ""} for o, c in rows]
     return {"mine": mine, "undispatched": undispatched}
 
 

@@ -32,3 +32,14 @@ def to_display(value: dt.datetime | None) -> dt.datetime | None:
 def format_display(value: dt.datetime | None) -> str:
     shown = to_display(value)
     return shown.strftime("%Y-%m-%d %H:%M") if shown else ""
+
+
+def format_due(value: dt.datetime | None) -> str:
+    """A due time; one falling at local midnight is shown as the end of the day before
+    ("2026-11-30 24:00"), which is how a "by the end of day N" promise reads."""
+    shown = to_display(value)
+    if shown is None:
+        return ""
+    if shown.time() == dt.time(0):
+        return (shown - dt.timedelta(days=1)).strftime("%Y-%m-%d") + " 24:00"
+    return shown.strftime("%Y-%m-%d %H:%M")

@@ -11,7 +11,7 @@ from wtforms.validators import DataRequired, Email, Length, NumberRange, Optiona
 
 from app.clocks.models import SlaClock
 from app.core.exceptions import CommandError
-from app.core.timeutil import format_display
+from app.core.timeutil import format_due
 from app.extensions import db
 from app.intake import create_public_order, token_hash
 from app.registers.workorders.commands import SUBJECT, WorkOrderCommands
@@ -83,7 +83,7 @@ def _order_for(token: str) -> WorkOrder:
 def _expected(order) -> str:
     clock = (db.session.query(SlaClock)
              .filter_by(subject_type=SUBJECT, subject_id=order.id, name="resolution").one_or_none())
-    return format_display(clock.due_at) if clock else ""
+    return format_due(clock.due_at) if clock else ""
 
 
 @portal.route("/track/<token>", methods=["GET", "POST"])

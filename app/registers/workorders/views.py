@@ -16,8 +16,8 @@ from app.clocks.views import CLOCK_NAMES, STATES
 from app.core.exceptions import CommandError, NotFoundError
 from app.core.interface import ScopedInterface
 from app.core.scope import current_scope
-from app.core.timeutil import display_tz, format_display
-from app.core.views import ScopedModelView, ScopedRestApi
+from app.core.timeutil import display_tz, format_display, format_due
+from app.core.views import ScopedModelView, ScopedRestApi, display_value
 from app.registers.workorders.commands import SUBJECT, WorkOrderCommands, add_attachment
 from app.registers.workorders.lifecycle import STATE_LABELS, TRANSITIONS, Actor
 from app.registers.workorders.models import CATEGORIES, CHANNELS, LANGUAGES, RATINGS, WorkOrder
@@ -104,7 +104,7 @@ class WorkOrderView(ScopedModelView):
     base_order = ("received_at", "desc")
     add_form_extra_fields = _choices()
     edit_form_extra_fields = {"language": _choices()["language"]}
-    formatters_columns = {key: (lambda mapping: lambda v: mapping.get(v, v))(m)
+    formatters_columns = {key: (lambda mapping: lambda v: display_value(mapping.get(v, v)))(m)
                           for key, m in FIELD_VALUES.items()}
     method_permission_name = {"export": "export", "transition": "transition",
                               "attachment": "show", "upload": "transition"}
@@ -318,6 +318,6 @@ def order_clocks(order):
 def clock_rows(order):
     return [
         {"name": CLOCK_NAMES.get(c.name, c.name), "state": STATES.get(c.state, c.state),
-         "due": format_display(c.due_at), "unconfirmed": c.unconfirmed}
+         "due": format_due(c.due_at), "unconfirmed": c.unconfirmed}
         for c in order_clocks(order)
     ]

@@ -148,3 +148,10 @@ def test_upload_without_a_file_is_422(orders, auth):
     staff = auth.client("ipb")
     resp = staff.post(f"/workorders/upload/{pk}", data={"csrf_token": csrf_token(staff, "/")})
     assert resp.status_code == 422
+
+
+def test_order_page_shows_due_as_end_of_day_and_no_none(orders, auth):
+    pk = orders.create(received_at="2026-09-18T10:00", category="consultation")
+    html = auth.client("office", lang="zh").get(f"/workorders/show/{pk}").get_data(as_text=True)
+    assert "2026-09-20 24:00" in html          # end of the Sunday make-up working day
+    assert ">None<" not in html.replace(" ", "").replace("\n", "")
