@@ -19,7 +19,7 @@ from app.core.models import RecordChange
 from app.core.scope import current_scope, scoped_relationships
 from app.extensions import db
 
-AUDIT_IGNORED = {"changed_on", "changed_by_fk", "created_on", "created_by_fk"}
+AUDIT_IGNORED = {"id", "changed_on", "changed_by_fk", "created_on", "created_by_fk"}
 
 
 def _jsonable(value):
@@ -31,10 +31,12 @@ def _jsonable(value):
 
 
 def _snapshot(item) -> dict:
+    # Models name columns the history must not keep (e.g. the hash behind a private link).
+    ignored = AUDIT_IGNORED | set(getattr(item, "__audit_exclude__", ()))
     return {
         column.key: _jsonable(getattr(item, column.key))
         for column in inspect(type(item)).column_attrs
-        if column.key not in AUDIT_IGNORED
+        if column.key not in ignored
     }
 
 

@@ -109,3 +109,14 @@ def test_portal_submissions_are_rate_limited(app):
 @pytest.mark.parametrize("path", ["/portal/"])
 def test_portal_needs_no_login(client, path):
     assert client.get(path).status_code == 200
+
+
+def test_the_private_link_never_reaches_the_change_history(app, client):
+    ticket, _link = _submit(client)
+    with app.app_context():
+        from app.core.models import RecordChange
+
+        order = db.session.query(WorkOrder).filter_by(ticket=ticket).one()
+        change = db.session.query(RecordChange).filter_by(table_name="work_order",
+                                                          record_id=order.id).one()
+        assert "tracking_hash" not in change.after and change.after["ticket"] == ticket

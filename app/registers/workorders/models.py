@@ -37,6 +37,7 @@ class ServiceType(NamedMixin, Model):
 
 class WorkOrder(AuditMixin, Model):
     __tablename__ = "work_order"
+    __audit_exclude__ = ("tracking_hash",)
 
     id = Column(Integer, primary_key=True)
     ticket = Column(String(20), unique=True)

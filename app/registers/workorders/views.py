@@ -33,6 +33,7 @@ LABELS = {
     "rating_attitude": _("Attitude"), "rating_quality": _("Quality"),
     "rating_efficiency": _("Efficiency"), "rating_comment": _("Comment"),
     "extension_requested": _("Extension requested (working days)"),
+    "extension_reason": _("Reason for the extension"), "external_ref": _("Channel reference"),
     "created_on": _("Created at"), "changed_on": _("Changed at"),
 }
 ENTRY_COLUMNS = [
