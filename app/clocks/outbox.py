@@ -13,7 +13,7 @@ import datetime as dt
 from collections import defaultdict
 
 from sqlalchemy import insert, literal, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from app.clocks.models import Notice, SlaClock, SlaTransition, Supervision
 from app.sla import hooks
@@ -72,8 +72,8 @@ def _builtin_listeners(session: Session, ids: list[int], now: dt.datetime) -> No
 
 
 def _send_hooks(session: Session, ids: list[int]) -> None:
-    transitions = (session.query(SlaTransition).filter(SlaTransition.id.in_(ids))
-                   .order_by(SlaTransition.id).all())
+    transitions = (session.query(SlaTransition).options(joinedload(SlaTransition.clock))
+                   .filter(SlaTransition.id.in_(ids)).order_by(SlaTransition.id).all())
     wanted = defaultdict(set)
     for t in transitions:
         wanted[t.clock.subject_type].add(t.clock.subject_id)

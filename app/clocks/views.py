@@ -141,19 +141,19 @@ class SlaClockView(CalendarWarningMixin, HardenedViewMixin, ModelView):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        from app.core.admin_views import _table_label
+        from app.core.admin_views import register_label
 
         self.formatters_columns = {**display_formatters(self), "state": _clock_state,
                                    "due_at": format_due,
                                    "name": lambda n: CLOCK_NAMES.get(n, n),
-                                   "subject_type": _table_label}
+                                   "subject_type": register_label}
 
 
 def notice_text(notice) -> str:
-    from app.core.admin_views import _table_label
+    from app.core.admin_views import register_label
 
     template = NOTICE_TEXT.get(notice.kind)
-    subject = f"{_table_label(notice.subject_type)} #{notice.subject_id}"
+    subject = f"{register_label(notice.subject_type)} #{notice.subject_id}"
     clock = CLOCK_NAMES.get(notice.clock_name, notice.clock_name)
     return str(template) % {"clock": clock, "subject": subject} if template else ""
 

@@ -70,7 +70,7 @@ def _changes(change) -> Markup:
     ))
 
 
-def _table_label(table: str) -> str:
+def register_label(table: str) -> str:
     from app.registers import TABLE_LABELS
 
     return str(TABLE_LABELS.get(table, table))
@@ -99,7 +99,7 @@ class RecordChangeView(HardenedViewMixin, ModelView):
         self.formatters_columns = {
             **display_formatters(self),
             "action": lambda code: ACTIONS.get(code, code),
-            "table_name": _table_label,
+            "table_name": register_label,
             "summary": _changes,
         }
 

@@ -14,6 +14,7 @@ from xml.sax.saxutils import escape
 
 from flask import Blueprint, Response, current_app, json, request, url_for
 from flask_babel import force_locale, gettext
+from sqlalchemy.orm import joinedload
 
 from app.clocks.models import SlaClock
 from app.core.timeutil import display_tz
@@ -171,7 +172,9 @@ def service_definition(code, fmt):
 
 
 def _public_orders():
-    return db.session.query(WorkOrder).filter(WorkOrder.channel.in_(_public_channels()))
+    return (db.session.query(WorkOrder)
+            .options(joinedload(WorkOrder.service_type), joinedload(WorkOrder.handling_department))
+            .filter(WorkOrder.channel.in_(_public_channels())))
 
 
 @open311.route("/requests.<fmt>", methods=["GET"])
