@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import argparse
 import os
+import threading
+import time
 
 import click
 from flask_migrate import upgrade
@@ -40,6 +42,15 @@ def main() -> None:
         prepare(app, demo=args.demo)
     except click.ClickException as exc:
         raise SystemExit(f"Error: {exc.format_message()}") from exc
+    # In production cron runs `flask charts refresh`; this single-process server does it itself.
+    from app.core.charts import refresh_all
+
+    def refresh_charts() -> None:
+        while True:
+            refresh_all(app)
+            time.sleep(int(os.environ.get("CHARTS_REFRESH_SECONDS", "300")))
+
+    threading.Thread(target=refresh_charts, daemon=True, name="charts-refresh").start()
     host = os.environ.get("HOST", "127.0.0.1")
     port = int(os.environ.get("PORT", "8080"))
     print(f"  Serving on http://{host}:{port}/", flush=True)

@@ -158,8 +158,10 @@ demo = click.Group("demo", help="Demo and benchmark data.")
 @click.option("--seed", type=int, default=2026, show_default=True)
 @click.option("--years", type=int, default=3, show_default=True)
 @click.option("--until", "until_text", default=None, help="last day (YYYY-MM-DD, Shanghai)")
+@click.option("--open", "open_orders", type=click.IntRange(min=0), default=None,
+              help="make the N newest orders open (a backlog); default: recent ones only")
 @with_appcontext
-def demo_generate_command(enterprises, workorders, seed, years, until_text):
+def demo_generate_command(enterprises, workorders, seed, years, until_text, open_orders):
     """Bulk-insert a large reproducible data set (same arguments → same rows)."""
     import time
 
@@ -168,8 +170,26 @@ def demo_generate_command(enterprises, workorders, seed, years, until_text):
     until = dt.date.fromisoformat(until_text) if until_text else None
     began = time.perf_counter()
     counts = generate(enterprises=enterprises, workorders=workorders, seed=seed, years=years,
+                      open_orders=open_orders,
                       until=until)
     click.echo(f"Generated {counts} in {time.perf_counter() - began:.1f} s")
+
+
+charts = click.Group("charts", help="Dashboards.")
+
+
+@charts.command("refresh")
+@with_appcontext
+def charts_refresh_command():
+    """Recompute the dashboards' pre-aggregated figures (run from cron, e.g. every 5 minutes)."""
+    import time
+
+    from app.core.charts import refresh_all
+
+    began = time.perf_counter()
+    for name, rows in refresh_all(current_app).items():
+        click.echo(f"{name}: {rows} rows")
+    click.echo(f"in {time.perf_counter() - began:.1f} s")
 
 
 def register_cli(app) -> None:
@@ -178,3 +198,4 @@ def register_cli(app) -> None:
     app.cli.add_command(sla)
     app.cli.add_command(intake)
     app.cli.add_command(demo)
+    app.cli.add_command(charts)

@@ -89,6 +89,10 @@ def _clean_records(app):
             db.session.query(model).delete()
         db.session.query(Enterprise).delete()
         db.session.query(RecordChange).delete()
+        from app.core.models import ChartRollup, ChartRollupRun
+
+        db.session.query(ChartRollup).delete()
+        db.session.query(ChartRollupRun).delete()
         for user in db.session.query(PuwanUser).filter(PuwanUser.username.notin_(list(USERS))):
             user.roles = []
             db.session.delete(user)

@@ -11,12 +11,14 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import abort, jsonify
+from flask import abort, g, jsonify
 from flask_appbuilder import BaseView, expose, has_access
 from flask_appbuilder.security.decorators import permission_name
 from flask_appbuilder.urltools import get_filter_args
-from sqlalchemy import func, literal_column
+from sqlalchemy import func, insert, literal_column
 
+from app.core.scope import visibility_clause
+from app.core.timeutil import format_display
 from app.extensions import db
 
 SHANGHAI_OFFSET_HOURS = 8  # instants are stored in UTC; months are Shanghai months
@@ -35,7 +37,8 @@ class Chart:
     key: str
     title: object
     group: Callable          # model -> SQL expression to group by
-    value: Callable = lambda model: func.count()  # model -> aggregate expression
+    measure: Callable | None = None  # model -> value per row; None counts rows
+    agg: str = "count"       # count | sum | avg (of ``measure``)
     kind: str = "bar"        # bar | pie | line
     labels: Callable | dict | None = None  # group key -> display label
     value_label: object = None
@@ -55,6 +58,19 @@ class Chart:
             return str(self.labels.get(key, key))
         return str(key)
 
+    def partials(self, model):
+        """(n, total) aggregates that add up across groups, so a rollup can be summed again."""
+        if self.measure is None:
+            return func.count(), func.count()
+        value = self.measure(model)
+        return func.count(value), func.sum(value)
+
+    def value(self, n, total) -> float:
+        n, total = float(n or 0), float(total or 0)
+        if self.agg == "avg":
+            return round(total / n, 2) if n else 0.0
+        return round(total if self.agg == "sum" else n, 2)
+
 
 def month_label(key: str) -> str:
     """'2026-11' → 2026年11月 / Nov 2026, in the reader's language."""
@@ -65,24 +81,41 @@ def month_label(key: str) -> str:
     return format_skeleton("yMMM", dt.date(year, month, 1), locale=str(get_locale() or "zh"))
 
 
+def _names(model) -> dict:
+    """id -> display name of a small reference table, read once per request."""
+    cache = g.setdefault("_puwan_names", {})
+    if model not in cache:
+        cache[model] = {row.id: str(row) for row in db.session.query(model)}
+    return cache[model]
+
+
 def department_label(department_id) -> str:
     from app.core.models import Department
 
-    department = db.session.get(Department, department_id)
-    return str(department) if department else "—"
+    return _names(Department).get(department_id, "—")
 
 
-def aggregate(datamodel, chart: Chart, filters=None) -> list[tuple[str, float]]:
-    """One GROUP BY over the scoped interface; the list's filters apply to its own model."""
+def reference_label(model):
+    return lambda pk: _names(model).get(pk, "—")
+
+
+def _source(datamodel, chart: Chart):
+    return chart.source if chart.source is not None else datamodel
+
+
+def aggregate(datamodel, chart: Chart, filters=None) -> list[tuple]:
+    """One GROUP BY over the scoped interface; the list's filters apply to its own model.
+    Returns (group key, n, total) rows."""
     joined = None
     if chart.source is not None:
-        joined = chart.join(chart.source.obj) if chart.join else None
+        joined = chart.join(chart.source.obj) if chart.join and filters is not None else None
         datamodel = chart.source
         if joined is None:
             filters = None
     model = datamodel.obj
     group = chart.group(model).label("k")
-    query = db.session.query(group, chart.value(model).label("v")).select_from(model)
+    n, total = chart.partials(model)
+    query = db.session.query(group, n.label("n"), total.label("t")).select_from(model)
     if joined is not None:
         query = query.join(*joined)
     query = datamodel.scoped(query)
@@ -90,8 +123,87 @@ def aggregate(datamodel, chart: Chart, filters=None) -> list[tuple[str, float]]:
         query = query.filter(chart.where(model))
     if filters is not None:
         query = filters.apply_all(query)
-    rows = query.group_by(group).order_by(group).all()
-    return [(chart.label(k), round(float(v or 0), 2)) for k, v in rows]
+    return query.group_by(group).order_by(group).all()
+
+
+# --- rollups: the unfiltered figures, pre-aggregated -----------------------------------------------
+ROLLUP_COLUMNS = ("department_id", "handling_department_id", "japanese_funded")
+
+
+def _visibility_columns(model) -> list[str]:
+    return [c for c in ROLLUP_COLUMNS if c in model.__table__.columns]
+
+
+def refresh_rollup(view) -> int:
+    """Recompute ``view``'s rollup in one transaction; returns the rows written."""
+    from app.core.models import ChartRollup, ChartRollupRun
+    from app.core.timeutil import utcnow
+
+    name = type(view).__name__
+    rows = []
+    for chart in view.charts:
+        model = _source(view.datamodel, chart).obj
+        columns = _visibility_columns(model)
+        group = chart.group(model).label("k")
+        n, total = chart.partials(model)
+        dims = [getattr(model, c) for c in columns]
+        query = db.session.query(group, *dims, n, total).select_from(model)
+        if chart.where is not None:
+            query = query.filter(chart.where(model))
+        for key, *values in query.group_by(group, *dims):
+            *dim_values, count, summed = values
+            is_int = isinstance(key, (bool, int))
+            rows.append({"view": name, "chart": chart.key,
+                         **{c: None for c in ROLLUP_COLUMNS}, **dict(zip(columns, dim_values,
+                                                                         strict=True)),
+                         "key_int": int(key) if is_int else None,
+                         "key_text": None if is_int or key is None else str(key),
+                         "n": float(count or 0), "total": float(summed or 0)})
+    try:
+        db.session.query(ChartRollup).filter_by(view=name).delete()
+        if rows:
+            db.session.execute(insert(ChartRollup), rows)
+        db.session.merge(ChartRollupRun(view=name, refreshed_at=utcnow()))
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return len(rows)
+
+
+def read_rollup(view):
+    """{chart key: [(group key, n, total)]} for the current user, and when it was computed;
+    None when the view has never been rolled up."""
+    from app.core.models import ChartRollup, ChartRollupRun
+
+    name = type(view).__name__
+    run = db.session.get(ChartRollupRun, name)
+    if run is None:
+        return None
+    out: dict = {chart.key: [] for chart in view.charts}
+    sources: dict = {}
+    for chart in view.charts:
+        sources.setdefault(_source(view.datamodel, chart).obj, []).append(chart.key)
+    for model, keys in sources.items():
+        query = (db.session.query(ChartRollup.chart, ChartRollup.key_int, ChartRollup.key_text,
+                                  func.sum(ChartRollup.n), func.sum(ChartRollup.total))
+                 .filter(ChartRollup.view == name, ChartRollup.chart.in_(keys)))
+        clause = visibility_clause(model, on=ChartRollup)
+        if clause is not None:
+            query = query.filter(clause)
+        grouped = query.group_by(ChartRollup.chart, ChartRollup.key_int, ChartRollup.key_text)
+        for chart_key, key_int, key_text, n, total in grouped:
+            out[chart_key].append((key_text if key_int is None else key_int, n, total))
+    for rows in out.values():
+        rows.sort(key=lambda row: (row[0] is None, row[0]))
+    return out, run.refreshed_at
+
+
+def refresh_all(app) -> dict:
+    """Refresh every rolled-up dashboard of ``app``; returns {view name: rows}."""
+    with app.app_context():
+        return {type(view).__name__: refresh_rollup(view) for view in app.appbuilder.baseviews
+                if isinstance(view, ChartsView) and view.rollup}
 
 
 class ChartsView(BaseView):
@@ -110,21 +222,32 @@ class ChartsView(BaseView):
         get_filter_args(filters, disallow_if_not_in_search=True)
         return filters
 
+    # Unfiltered figures come from the rollup when there is one (``flask charts refresh``, run
+    # from cron); filtered ones are computed live.
+    rollup = False
+
     def chart_data(self) -> list[dict]:
         filters = self._filters()
+        rolled = None
+        if self.rollup and not filters.values:
+            rolled = read_rollup(self)
         out = []
         for chart in self.charts:
-            rows = aggregate(self.datamodel, chart, filters)
+            rows = rolled[0][chart.key] if rolled else aggregate(self.datamodel, chart, filters)
             out.append({"key": chart.key, "title": str(chart.title), "kind": chart.kind,
                         "value_label": str(chart.value_label or ""), "percent": chart.percent,
-                        "labels": [r[0] for r in rows], "values": [r[1] for r in rows]})
+                        "labels": [chart.label(k) for k, _n, _t in rows],
+                        "values": [chart.value(n, t) for _k, n, t in rows],
+                        "as_of": format_display(rolled[1]) if rolled else None})
         return out
 
     @expose("/")
     @has_access
     @permission_name("charts")
     def page(self):
-        return self.render_template(self.template, title=self.title, charts=self.chart_data())
+        charts = self.chart_data()
+        return self.render_template(self.template, title=self.title, charts=charts,
+                                    as_of=charts[0]["as_of"] if charts else None)
 
     @expose("/data.json")
     @has_access

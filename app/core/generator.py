@@ -76,7 +76,9 @@ class _Writer:
 
 
 def generate(*, enterprises: int, workorders: int, seed: int = 2026, years: int = 3,
-             until: dt.date | None = None) -> dict:
+             until: dt.date | None = None, open_orders: int | None = None) -> dict:
+    """``open_orders``: that many of the newest orders are still open (a backlog); by default
+    orders older than 20 days are done and 40% of the younger ones are open."""
     rng = random.Random(seed)
     until = until or dt.datetime.now(SHANGHAI).date()
     start = until - dt.timedelta(days=365 * years)
@@ -156,13 +158,20 @@ def generate(*, enterprises: int, workorders: int, seed: int = 2026, years: int 
     categories = _draws(rng, CATEGORIES, workorders)
     handlers = [dept[code] for code in _draws(rng, HANDLERS, workorders)]
     channels = _draws(rng, CHANNELS, workorders)
+    offsets = [rng.randrange(span) for _ in range(workorders)]
+    open_from = None  # orders received from this offset on are open
+    if open_orders is not None:
+        open_from = sorted(offsets)[-open_orders] if open_orders > 0 else span
     for i, n in enumerate(range(next_order, next_order + workorders)):
-        received = base + dt.timedelta(seconds=rng.randrange(span))
+        received = base + dt.timedelta(seconds=offsets[i])
         received_naive = received.replace(tzinfo=None)
         age_days = (now_utc - received).days
         category = categories[i]
         handler = handlers[i]
-        if age_days > 20 or rng.random() < 0.6:
+        if open_from is not None:
+            state = rng.choice(OPEN_STATES) if offsets[i] >= open_from else rng.choice(
+                ("closed", "closed", "closed", "followed_up", "resolved"))
+        elif age_days > 20 or rng.random() < 0.6:
             state = rng.choice(("closed", "closed", "closed", "followed_up", "resolved"))
         else:
             state = rng.choice(OPEN_STATES)

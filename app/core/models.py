@@ -6,7 +6,7 @@ from flask_appbuilder import Model
 from flask_appbuilder.security.sqla.models import User
 from flask_babel import get_locale
 from flask_login import current_user
-from sqlalchemy import JSON, Boolean, Column, DateTime, ForeignKey, Integer, String
+from sqlalchemy import JSON, Boolean, Column, DateTime, Float, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import declared_attr, relationship
 
 from app.core.timeutil import utcnow
@@ -193,3 +193,31 @@ class RecordChange(DepartmentOwnedMixin, Model):
     def summary(self) -> RecordChange:
         # The list shows the whole change; its formatter needs the table to name the fields.
         return self
+
+
+class ChartRollup(Model):
+    """Pre-aggregated chart figures (``flask charts refresh``), so that a dashboard over a million
+    records reads a few thousand rows. One row per chart, group key and combination of the
+    visibility columns of the charted model; department isolation applies to these rows with
+    the charted model's own ``visible_clause`` (the columns carry the same names)."""
+
+    __tablename__ = "chart_rollup"
+    __table_args__ = (Index("ix_chart_rollup_view_chart", "view", "chart"),)
+    id = Column(Integer, primary_key=True)
+    view = Column(String(64), nullable=False)
+    chart = Column(String(64), nullable=False)
+    department_id = Column(Integer)
+    handling_department_id = Column(Integer)
+    japanese_funded = Column(Boolean)
+    key_int = Column(Integer)
+    key_text = Column(String(64))
+    n = Column(Float, nullable=False)      # rows, or values counted for an average
+    total = Column(Float, nullable=False)  # sum of the values
+
+
+class ChartRollupRun(Model):
+    """When a view's rollup was last computed (its figures are "as of" then)."""
+
+    __tablename__ = "chart_rollup_run"
+    view = Column(String(64), primary_key=True)
+    refreshed_at = Column(DateTime, nullable=False)

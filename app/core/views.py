@@ -15,11 +15,14 @@ from flask_appbuilder.actions import action as fab_action
 from flask_appbuilder.models.sqla.filters import FilterInFunction
 from flask_appbuilder.security.decorators import permission_name
 from flask_appbuilder.urltools import get_filter_args, get_order_args
+from flask_appbuilder.widgets import ListWidget
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _
 from marshmallow import ValidationError
 from sqlalchemy import Boolean
 from wtforms import BooleanField
 
+from app.core import interface
 from app.core.commands import RecordCommands
 from app.core.exceptions import CommandError, NotFoundError
 from app.core.models import Department
@@ -28,6 +31,7 @@ from app.core.timeutil import format_display
 from app.extensions import db
 
 EXPORT_LIMIT = 50_000
+MAX_PAGE_SIZE = 100  # as FAB_API_MAX_PAGE_SIZE for the REST API
 
 
 def writable_department_ids() -> list[int]:
@@ -60,6 +64,19 @@ def display_value(value):
     if isinstance(value, dt.datetime):
         return format_display(value)
     return value
+
+
+def coded(mapping: dict):
+    """Formatter of a coded column (``mapping``: code -> lazy label); each label is translated
+    once per request, not once per cell."""
+    def format_code(value):
+        labels = g.setdefault("_puwan_labels", {})
+        key = (id(get_locale()), id(mapping), value)  # (a mail may force another language)
+        if key not in labels:
+            labels[key] = display_value(str(mapping[value]) if value in mapping else value)
+        return labels[key]
+
+    return format_code
 
 
 def display_formatters(view) -> dict:
@@ -133,10 +150,17 @@ class HardenedViewMixin:
         return self.actions[name].func(items)
 
 
+class CappedCountListWidget(ListWidget):
+    """FAB's list, saying "more than 1000" where the count stopped (see app.core.interface)."""
+
+    template = "puwan/widgets/list.html"
+
+
 class ScopedModelView(HardenedViewMixin, ModelView):
     """CRUD view whose every path honours department isolation (see app.core.interface)."""
 
     list_template = "puwan/list.html"
+    list_widget = CappedCountListWidget
     method_permission_name = {"export": "export"}
     export_columns: list[str] | None = None
 
@@ -151,9 +175,27 @@ class ScopedModelView(HardenedViewMixin, ModelView):
         super().__init__(**kwargs)
         self.formatters_columns = display_formatters(self)
         self.commands = RecordCommands(self.datamodel.obj)
+        if hasattr(self.datamodel, "eager_load"):
+            self.datamodel.eager_load(self.list_columns)
 
     def render_template(self, template, **kwargs):
         return super().render_template(template, view=self, **kwargs)
+
+    # --- list: bounded pages ------------------------------------------------------------------------
+    def _list(self, **kwargs):
+        try:
+            return super()._list(**kwargs)
+        except ValueError:  # FAB int()s page_… / psize_… arguments: a bad one is the client's error
+            abort(400)
+
+    def _get_list_widget(self, filters, actions=None, order_column="", order_direction="",
+                         page=None, page_size=None, widgets=None, **kwargs):
+        # psize_<View>=1000000 would fetch a million rows: pages hold 1 to MAX_PAGE_SIZE rows.
+        page_size = min(max(page_size or self.page_size, 1), MAX_PAGE_SIZE)
+        page = max(page or 0, 0)
+        return super()._get_list_widget(filters, actions, order_column, order_direction, page,
+                                        page_size, widgets, count_cap=interface.COUNT_CAP,
+                                        **kwargs)
 
     # --- form helpers ----------------------------------------------------------------------------
     def _command_failed(self, form, error: CommandError) -> None:
@@ -337,6 +379,10 @@ class ScopedRestApi(ModelRestApi):
 
     def _error(self, error: CommandError):
         return self.response(error.status, **error.as_payload())
+
+    def pre_get_list(self, data: dict) -> None:
+        # Counting stops after COUNT_CAP rows (app.core.interface): say so.
+        data["count_capped"] = interface.count_is_capped(data.get("count", 0))
 
     def post_headless(self):
         if not request.is_json:

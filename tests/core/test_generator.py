@@ -55,3 +55,13 @@ def test_generated_data_is_realistic_and_consistent(ctx):
     names = {i["name"] for i in inspect(db.engine).get_indexes("work_order")}
     assert "ix_work_order_received_at" in names
     _wipe()
+
+
+def test_open_orders_are_the_newest(ctx):
+    generate(enterprises=10, workorders=400, seed=5, until=UNTIL, open_orders=60)
+    done = ("resolved", "followed_up", "closed")
+    rows = db.session.query(WorkOrder.received_at, WorkOrder.state).order_by(
+        WorkOrder.received_at.desc()).all()
+    assert all(state not in done for _at, state in rows[:60])
+    assert all(state in done for _at, state in rows[60:])
+    _wipe()

@@ -1,11 +1,18 @@
 """The work-order dashboard: volumes, SLA compliance, what is at risk now, satisfaction."""
 from flask_babel import lazy_gettext as _
-from sqlalchemy import case, func
+from sqlalchemy import case
 
 from app.clocks.models import SlaClock
-from app.core.charts import Chart, ChartsView, department_label, month_label, month_of
+from app.core.charts import (
+    Chart,
+    ChartsView,
+    department_label,
+    month_label,
+    month_of,
+    reference_label,
+)
 from app.core.interface import ScopedInterface
-from app.registers.workorders.models import CHANNELS, RATINGS, WorkOrder
+from app.registers.workorders.models import CHANNELS, RATINGS, ServiceType, WorkOrder
 
 CLOCKS = ScopedInterface(SlaClock)
 KEPT = _("Kept in time (percent)")
@@ -16,7 +23,7 @@ def _orders(clock):
 
 
 def _met_percent(model):
-    return func.avg(case((model.state == "met", 100.0), else_=0.0))
+    return case((model.state == "met", 100.0), else_=0.0)
 
 
 def _kept(name):
@@ -28,27 +35,28 @@ class WorkOrderDashboardView(ChartsView):
     route_base = "/workorders/dashboard"
     datamodel = ScopedInterface(WorkOrder)
     title = _("Work-order dashboard")
+    rollup = True
     search_columns = ["channel", "category", "state", "handling_department", "service_type",
                       "received_at"]
     charts = [
         Chart("channel", _("Work orders by channel"), lambda m: m.channel, labels=CHANNELS,
               value_label=_("Work orders")),
         Chart("service_type", _("Work orders by service type"), lambda m: m.service_type_id,
-              labels=lambda pk: _service_type(pk), value_label=_("Work orders")),
+              labels=reference_label(ServiceType), value_label=_("Work orders")),
         Chart("month", _("Work orders by month"), lambda m: month_of(m.received_at),
               kind="line", labels=month_label, value_label=_("Work orders")),
         Chart("dispatch_by_department", _("Dispatched within the hour, by department (percent)"),
-              lambda m: m.department_id, _met_percent, labels=department_label,
+              lambda m: m.department_id, _met_percent, "avg", labels=department_label,
               where=_kept("dispatch"), percent=True, source=CLOCKS, join=_orders, value_label=KEPT),
         Chart("dispatch_by_month", _("Dispatched within the hour, by month (percent)"),
-              lambda m: month_of(m.started_at), _met_percent, kind="line", labels=month_label,
+              lambda m: month_of(m.started_at), _met_percent, "avg", kind="line", labels=month_label,
               where=_kept("dispatch"), percent=True, source=CLOCKS, join=_orders,
               value_label=KEPT),
         Chart("resolution_by_department", _("Resolved in time, by department (percent)"),
-              lambda m: m.department_id, _met_percent, labels=department_label,
+              lambda m: m.department_id, _met_percent, "avg", labels=department_label,
               where=_kept("resolution"), percent=True, source=CLOCKS, join=_orders, value_label=KEPT),
         Chart("resolution_by_month", _("Resolved in time, by month (percent)"),
-              lambda m: month_of(m.started_at), _met_percent, kind="line", labels=month_label,
+              lambda m: month_of(m.started_at), _met_percent, "avg", kind="line", labels=month_label,
               where=_kept("resolution"), percent=True, source=CLOCKS, join=_orders, value_label=KEPT),
         Chart("risk_now", _("Overdue or at risk now, by department"), lambda m: m.department_id,
               labels=department_label, source=CLOCKS, join=_orders, value_label=_("Clocks"),
@@ -58,23 +66,16 @@ class WorkOrderDashboardView(ChartsView):
               kind="pie", labels=RATINGS, value_label=_("Work orders"),
               where=lambda m: m.rating.isnot(None)),
         Chart("attitude", _("Average attitude score by department"),
-              lambda m: m.handling_department_id, lambda m: func.avg(m.rating_attitude),
+              lambda m: m.handling_department_id, lambda m: m.rating_attitude, "avg",
               labels=department_label, value_label=_("Attitude"),
               where=lambda m: m.rating_attitude.isnot(None)),
         Chart("quality", _("Average quality score by department"),
-              lambda m: m.handling_department_id, lambda m: func.avg(m.rating_quality),
+              lambda m: m.handling_department_id, lambda m: m.rating_quality, "avg",
               labels=department_label, value_label=_("Quality"),
               where=lambda m: m.rating_quality.isnot(None)),
         Chart("efficiency", _("Average efficiency score by department"),
-              lambda m: m.handling_department_id, lambda m: func.avg(m.rating_efficiency),
+              lambda m: m.handling_department_id, lambda m: m.rating_efficiency, "avg",
               labels=department_label, value_label=_("Efficiency"),
               where=lambda m: m.rating_efficiency.isnot(None)),
     ]
 
-
-def _service_type(pk):
-    from app.extensions import db
-    from app.registers.workorders.models import ServiceType
-
-    kind = db.session.get(ServiceType, pk)
-    return str(kind) if kind else "—"

@@ -17,7 +17,7 @@ from app.core.exceptions import CommandError, NotFoundError
 from app.core.interface import ScopedInterface
 from app.core.scope import current_scope
 from app.core.timeutil import display_tz, format_display, format_due
-from app.core.views import ScopedModelView, ScopedRestApi, display_value
+from app.core.views import ScopedModelView, ScopedRestApi, coded
 from app.registers.workorders.commands import SUBJECT, WorkOrderCommands, add_attachment
 from app.registers.workorders.lifecycle import STATE_LABELS, TRANSITIONS, Actor
 from app.registers.workorders.models import CATEGORIES, CHANNELS, LANGUAGES, RATINGS, WorkOrder
@@ -105,8 +105,7 @@ class WorkOrderView(ScopedModelView):
     base_order = ("received_at", "desc")
     add_form_extra_fields = _choices()
     edit_form_extra_fields = {"language": _choices()["language"]}
-    formatters_columns = {key: (lambda mapping: lambda v: display_value(mapping.get(v, v)))(m)
-                          for key, m in FIELD_VALUES.items()}
+    formatters_columns = {key: coded(mapping) for key, mapping in FIELD_VALUES.items()}
     method_permission_name = {"export": "export", "transition": "transition",
                               "attachment": "show", "upload": "transition"}
     # Work orders are the zone's record of its promises: they are closed, never deleted.
