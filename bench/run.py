@@ -36,6 +36,7 @@ SEARCH = "融资"              # a word of ~10% of the subjects
 UNTIL = dt.date(2026, 11, 25)
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 PG_BENCH_DB = "puwan_bench"
+WORKORDERS_DEFAULT = 1_000_000
 
 
 class Counter:
@@ -420,7 +421,7 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--enterprises", type=int, default=100_000)
-    parser.add_argument("--workorders", type=int, default=1_000_000)
+    parser.add_argument("--workorders", type=int, default=WORKORDERS_DEFAULT)
     parser.add_argument("--open", type=int, default=100_000,
                         help="open work orders among them (the sweep's load)")
     parser.add_argument("--repeat", type=int, default=15)
