@@ -15,7 +15,7 @@ from flask import abort, g, jsonify
 from flask_appbuilder import BaseView, expose, has_access
 from flask_appbuilder.security.decorators import permission_name
 from flask_appbuilder.urltools import get_filter_args
-from sqlalchemy import func, insert, literal_column
+from sqlalchemy import case, func, insert, literal_column, or_
 
 from app.core.scope import visibility_clause
 from app.core.timeutil import format_display
@@ -103,35 +103,94 @@ def _source(datamodel, chart: Chart):
     return chart.source if chart.source is not None else datamodel
 
 
-def aggregate(datamodel, chart: Chart, filters=None) -> list[tuple]:
-    """One GROUP BY over the scoped interface; the list's filters apply to its own model.
-    Returns (group key, n, total) rows."""
-    joined = None
-    if chart.source is not None:
-        joined = chart.join(chart.source.obj) if chart.join and filters is not None else None
-        datamodel = chart.source
-        if joined is None:
-            filters = None
+def _by_source(datamodel, charts) -> dict:
+    """Charts grouped by the scoped datamodel they count (the view's own, or a ``source``)."""
+    groups: dict = {}
+    for chart in charts:
+        source = _source(datamodel, chart)
+        groups.setdefault(id(source), (source, []))[1].append(chart)
+    return groups
+
+
+def _same_expression_key(expr) -> tuple:
+    compiled = expr.compile()
+    return str(compiled), tuple(sorted((k, repr(v)) for k, v in compiled.params.items()))
+
+
+def cube(datamodel, charts: list[Chart], filters=None, dims: tuple = ()) -> dict:
+    """The figures of several charts of one model in ONE ``GROUP BY`` (one scan of the table
+    instead of one per chart): grouped by every chart's group expression (and ``dims``), each
+    chart's ``where`` turned into a condition inside its own aggregates.
+
+    Returns {chart key: {(group key, *dims): [n, total]}}. Department isolation comes from the
+    scoped ``datamodel``; the list's ``filters`` apply (through the chart's ``join`` when the
+    charted model is another one)."""
     model = datamodel.obj
-    group = chart.group(model).label("k")
-    n, total = chart.partials(model)
-    query = db.session.query(group, n.label("n"), total.label("t")).select_from(model)
+    groups, slots, slot_of = [], {}, {}
+    for chart in charts:
+        expr = chart.group(model)
+        key = _same_expression_key(expr)
+        if key not in slots:
+            slots[key] = len(groups)
+            groups.append(expr)
+        slot_of[chart.key] = slots[key]
+    aggregates = []
+    for chart in charts:
+        condition = chart.where(model) if chart.where is not None else None
+        if chart.measure is None:
+            n = func.sum(case((condition, 1), else_=0)) if condition is not None else func.count()
+            aggregates += [n, n]
+        else:
+            value = chart.measure(model)
+            if condition is not None:
+                value = case((condition, value), else_=None)
+            aggregates += [func.count(value), func.sum(value)]
+    dim_columns = [getattr(model, d) for d in dims]
+    labelled = [g.label(f"g{i}") for i, g in enumerate(groups)]
+    query = db.session.query(*labelled, *dim_columns, *aggregates).select_from(model)
+    joined = charts[0].join(model) if filters is not None and charts[0].join else None
     if joined is not None:
         query = query.join(*joined)
     query = datamodel.scoped(query)
-    if chart.where is not None:
-        query = query.filter(chart.where(model))
-    if filters is not None:
+    wheres = [chart.where(model) if chart.where is not None else None for chart in charts]
+    if all(w is not None for w in wheres):
+        query = query.filter(or_(*wheres))  # rows no chart counts are not grouped at all
+    if filters is not None and (joined is not None or charts[0].source is None):
         query = filters.apply_all(query)
-    return query.group_by(group).order_by(group).all()
+    out: dict = {chart.key: {} for chart in charts}
+    base = len(groups) + len(dims)
+    for row in query.group_by(*labelled, *dim_columns):
+        dim_values = tuple(row[len(groups):base])
+        for i, chart in enumerate(charts):
+            n, total = row[base + 2 * i], row[base + 2 * i + 1]
+            if not n:
+                continue
+            cell = out[chart.key].setdefault((row[slot_of[chart.key]], *dim_values), [0.0, 0.0])
+            cell[0] += float(n)
+            cell[1] += float(total or 0)
+    return out
+
+
+def _sorted(cells: dict) -> list[tuple]:
+    return sorted(((k[0], n, t) for k, (n, t) in cells.items()),
+                  key=lambda row: (row[0] is None, row[0]))
+
+
+def aggregate_all(datamodel, charts: list[Chart], filters=None) -> dict:
+    """{chart key: [(group key, n, total)]}, live: one query per charted model."""
+    out = {}
+    for source, group in _by_source(datamodel, charts).values():
+        for key, cells in cube(source, group, filters).items():
+            out[key] = _sorted(cells)
+    return out
 
 
 # --- rollups: the unfiltered figures, pre-aggregated -----------------------------------------------
 ROLLUP_COLUMNS = ("department_id", "handling_department_id", "japanese_funded")
 
 
-def _visibility_columns(model) -> list[str]:
-    return [c for c in ROLLUP_COLUMNS if c in model.__table__.columns]
+def _visibility_columns(model) -> tuple[str, ...]:
+    return tuple(c for c in ROLLUP_COLUMNS if c in model.__table__.columns)
 
 
 def refresh_rollup(view) -> int:
@@ -141,24 +200,18 @@ def refresh_rollup(view) -> int:
 
     name = type(view).__name__
     rows = []
-    for chart in view.charts:
-        model = _source(view.datamodel, chart).obj
-        columns = _visibility_columns(model)
-        group = chart.group(model).label("k")
-        n, total = chart.partials(model)
-        dims = [getattr(model, c) for c in columns]
-        query = db.session.query(group, *dims, n, total).select_from(model)
-        if chart.where is not None:
-            query = query.filter(chart.where(model))
-        for key, *values in query.group_by(group, *dims):
-            *dim_values, count, summed = values
-            is_int = isinstance(key, (bool, int))
-            rows.append({"view": name, "chart": chart.key,
-                         **{c: None for c in ROLLUP_COLUMNS}, **dict(zip(columns, dim_values,
-                                                                         strict=True)),
-                         "key_int": int(key) if is_int else None,
-                         "key_text": None if is_int or key is None else str(key),
-                         "n": float(count or 0), "total": float(summed or 0)})
+    for source, group in _by_source(view.datamodel, view.charts).values():
+        columns = _visibility_columns(source.obj)
+        # Unscoped: the rollup holds every department's figures, each row with its columns.
+        for chart_key, cells in cube(_Unscoped(source), group, dims=columns).items():
+            for (key, *dim_values), (n, total) in cells.items():
+                is_int = isinstance(key, (bool, int))
+                rows.append({"view": name, "chart": chart_key,
+                             **dict.fromkeys(ROLLUP_COLUMNS),
+                             **dict(zip(columns, dim_values, strict=True)),
+                             "key_int": int(key) if is_int else None,
+                             "key_text": None if is_int or key is None else str(key),
+                             "n": n, "total": total})
     try:
         db.session.query(ChartRollup).filter_by(view=name).delete()
         if rows:
@@ -169,6 +222,18 @@ def refresh_rollup(view) -> int:
         db.session.rollback()
         raise
     return len(rows)
+
+
+class _Unscoped:
+    """A datamodel stand-in that applies no department criterion (for the rollup only, whose
+    rows are filtered by department when they are read)."""
+
+    def __init__(self, datamodel):
+        self.obj = datamodel.obj
+
+    @staticmethod
+    def scoped(query):
+        return query
 
 
 def read_rollup(view):
@@ -231,9 +296,10 @@ class ChartsView(BaseView):
         rolled = None
         if self.rollup and not filters.values:
             rolled = read_rollup(self)
+        live = {} if rolled else aggregate_all(self.datamodel, self.charts, filters)
         out = []
         for chart in self.charts:
-            rows = rolled[0][chart.key] if rolled else aggregate(self.datamodel, chart, filters)
+            rows = rolled[0][chart.key] if rolled else live[chart.key]
             out.append({"key": chart.key, "title": str(chart.title), "kind": chart.kind,
                         "value_label": str(chart.value_label or ""), "percent": chart.percent,
                         "labels": [chart.label(k) for k, _n, _t in rows],

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
+import time
 from collections.abc import Iterable, Sequence
 
 from sqlalchemy import text
@@ -75,6 +76,7 @@ def generate(*, enterprises: int, workorders: int, seed: int = 2026, years: int 
              until: dt.date | None = None, open_orders: int | None = None) -> dict:
     """``open_orders``: that many of the newest orders are still open (a backlog); by default
     orders older than 20 days are done and 40% of the younger ones are open."""
+    began = time.perf_counter()
     rng = random.Random(seed)
     until = until or dt.datetime.now(SHANGHAI).date()
     start = until - dt.timedelta(days=365 * years)
@@ -231,6 +233,7 @@ def generate(*, enterprises: int, workorders: int, seed: int = 2026, years: int 
         if len(orders) >= BATCH:
             flush_all()
     flush_all()
+    counts["load_seconds"] = round(time.perf_counter() - began, 1)
     for index in indexes:
         index.create(connection)
     if connection.dialect.name == "postgresql":
@@ -240,5 +243,6 @@ def generate(*, enterprises: int, workorders: int, seed: int = 2026, years: int 
                 f"(SELECT coalesce(max(id), 1) FROM {table}))")
     session.commit()
     counts["distinct_due_dates"] = len(due_cache)
+    counts["seconds"] = round(time.perf_counter() - began, 1)
     return counts
 
