@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import insert, update
+from sqlalchemy import insert, literal, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -33,7 +33,9 @@ class SweepReport:
 def _move(session: Session, old: str, new: str, column, now: dt.datetime) -> int:
     ids = session.execute(
         update(SlaClock)
-        .where(SlaClock.state == old, column <= now)
+        # The state inline (not a bound parameter) so that the planner can pick the partial
+        # index of clocks in that state (sla_clock's indexes) rather than scan them all.
+        .where(SlaClock.state == literal(old, literal_execute=True), column <= now)
         .values(state=new)
         .returning(SlaClock.id),
         execution_options={"synchronize_session": False},

@@ -65,3 +65,20 @@ def test_open_orders_are_the_newest(ctx):
     assert all(state not in done for _at, state in rows[:60])
     assert all(state in done for _at, state in rows[60:])
     _wipe()
+
+
+def test_rows_made_in_a_second_process_are_the_same_rows(ctx, monkeypatch):
+    from app.core import generator
+
+    monkeypatch.setattr(generator, "BATCH", 100)  # several batches through the pipe
+    generate(enterprises=20, workorders=450, seed=11, until=UNTIL, parallel=False)
+    sequential = _fingerprint()
+    clocks = db.session.query(SlaClock.subject_id, SlaClock.name, SlaClock.due_at).order_by(
+        SlaClock.id).all()
+    _wipe()
+    counts = generate(enterprises=20, workorders=450, seed=11, until=UNTIL, parallel=True)
+    assert counts["workorders"] == 450 and counts["distinct_due_dates"] > 0
+    assert _fingerprint() == sequential
+    assert db.session.query(SlaClock.subject_id, SlaClock.name, SlaClock.due_at).order_by(
+        SlaClock.id).all() == clocks
+    _wipe()

@@ -41,7 +41,7 @@ class WorkOrder(AuditMixin, Model):
 
     id = Column(Integer, primary_key=True)
     ticket = Column(String(20), unique=True)
-    channel = Column(String(16), nullable=False, default="hotline", index=True)
+    channel = Column(String(16), nullable=False, default="hotline")
     received_at = Column(DateTime, nullable=False, default=utcnow, index=True)
     enterprise_id = Column(Integer, ForeignKey("enterprise.id", ondelete="SET NULL"), index=True)
     enterprise = relationship(Enterprise, info={"scope_check": "read"})
@@ -53,7 +53,7 @@ class WorkOrder(AuditMixin, Model):
     content = Column(Text, nullable=False)
     service_type_id = Column(Integer, ForeignKey("service_type.id"), nullable=False)
     service_type = relationship(ServiceType)
-    category = Column(String(16), nullable=False, default="general", index=True)
+    category = Column(String(16), nullable=False, default="general")
     state = Column(String(16), nullable=False, default="received", index=True)
     # Who took the request in (the Office for public channels) and who handles it.
     department_id = Column(Integer, ForeignKey("department.id"), nullable=False, index=True)
