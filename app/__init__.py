@@ -35,7 +35,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         hops = app.config["PROXY_FIX_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
+    from app.core import fab_fixes
     from app.core.i18n import compile_catalogs
+
+    fab_fixes.apply()
 
     # Before FAB starts: it already looks strings up (and Flask-Babel caches the catalogs).
     compile_catalogs(app.config["TRANSLATIONS_DIR"])

@@ -6,13 +6,12 @@ import datetime as dt
 from flask import flash, redirect
 from flask_appbuilder import ModelView
 from flask_appbuilder.actions import action
-from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _
 from wtforms import SelectField, SelectMultipleField
 
 from app.clocks.models import CalendarOverride, Notice, SlaClock, SlaPolicy
 from app.clocks.service import load_calendar
-from app.core.interface import ScopedInterface
+from app.core.interface import Interface, ScopedInterface
 from app.core.timeutil import format_due, utcnow
 from app.core.views import HardenedViewMixin, display_formatters
 from app.extensions import db
@@ -64,7 +63,7 @@ class CalendarWarningMixin:
 
 class SlaPolicyView(CalendarWarningMixin, HardenedViewMixin, ModelView):
     route_base = "/sla-policies"
-    datamodel = SQLAInterface(SlaPolicy)
+    datamodel = Interface(SlaPolicy)
     base_permissions = ["can_list", "can_show", "can_edit"]
     list_title = _("SLA policies")
     show_title = edit_title = _("SLA policy")
@@ -104,7 +103,7 @@ class SlaPolicyView(CalendarWarningMixin, HardenedViewMixin, ModelView):
 
 class CalendarOverrideView(CalendarWarningMixin, HardenedViewMixin, ModelView):
     route_base = "/calendar"
-    datamodel = SQLAInterface(CalendarOverride)
+    datamodel = Interface(CalendarOverride)
     list_title = _("Working-day calendar overrides")
     show_title = add_title = edit_title = _("Calendar override")
     label_columns = {"day": _("Date"), "working": _("Working day"), "note": _("Note")}

@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 from flask_appbuilder import ModelView
-from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _
 from markupsafe import Markup, escape
 
-from app.core.interface import ScopedInterface
+from app.core.interface import Interface, ScopedInterface
 from app.core.models import Department, Measure, RecordChange
 from app.core.views import HardenedViewMixin, display_formatters, display_value
 
@@ -15,7 +14,7 @@ ACTIONS = {"create": _("Created"), "update": _("Changed"), "delete": _("Deleted"
 
 class DepartmentView(HardenedViewMixin, ModelView):
     route_base = "/departments"
-    datamodel = SQLAInterface(Department)
+    datamodel = Interface(Department)
     list_title = _("Departments")
     show_title = add_title = edit_title = _("Department")
     label_columns = {
@@ -40,7 +39,7 @@ def _participants(measure_departments) -> str:
 
 class MeasureView(HardenedViewMixin, ModelView):
     route_base = "/measures"
-    datamodel = SQLAInterface(Measure)
+    datamodel = Interface(Measure)
     base_permissions = ["can_list", "can_show"]
     list_title = _("Measures of the plan")
     show_title = _("Measure")

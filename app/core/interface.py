@@ -11,7 +11,8 @@ It also keeps list pages fast at millions of rows:
   ``count(*)`` over a subquery of every matching row;
 - the many-to-one relations a list shows are loaded in the page's query (no query per row);
 - an unpaginated fetch (the choices of a relation filter or select box) runs no count query and
-  is read once per request.
+  is read once per request;
+- text filters match ``%`` and ``_`` literally and use LIKE for caseless terms (app.core.filters).
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from flask_appbuilder.models.sqla.interface import SQLAInterface
 from sqlalchemy import func
 from sqlalchemy.orm import joinedload
 
+from app.core.filters import FilterConverter, Filters
 from app.core.scope import visibility_clause
 
 COUNT_CAP = 1000
@@ -31,7 +33,27 @@ def count_is_capped(count: int) -> bool:
     return count > COUNT_CAP
 
 
-class ScopedInterface(SQLAInterface):
+class Interface(SQLAInterface):
+    """FAB's interface with our text filters: the reference-data views (no department)."""
+
+    filter_converter_class = FilterConverter
+
+    def get_filters(self, search_columns=None, search_filters=None) -> Filters:
+        return Filters(self.filter_converter_class, self, search_columns=search_columns,
+                       search_filters=search_filters)
+
+    def get_inner_filters(self, filters) -> Filters:
+        # FAB's, building our (lean) Filters: the filters applied to the inner query.
+        inner = Filters(self.filter_converter_class, self)
+        for flt, value in zip(filters.filters, filters.values, strict=True) if filters else ():
+            root = flt.column_name.split(".")[0]
+            if "." not in flt.column_name or self.is_relation_many_to_one(root) \
+                    or self.is_relation_one_to_one(root):
+                inner.add_filter(flt.column_name, flt.__class__, value)
+        return inner
+
+
+class ScopedInterface(Interface):
     def __init__(self, obj, session=None):
         super().__init__(obj, session)
         self.eager: tuple[str, ...] = ()  # many-to-one relations loaded with the rows

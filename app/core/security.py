@@ -141,28 +141,47 @@ class PuwanSecurityManager(SecurityManager):
         cached = g.get("_puwan_permissions") if has_request_context() else None
         if cached is not None and cached[0] == user.id:
             return cached[1]
+        role_ids = [r.id for r in self.get_user_roles(user) if r.name not in self.builtin_roles]
+        pairs = self._granted_pairs(role_ids=role_ids) if role_ids else frozenset()
+        if has_request_context():
+            g._puwan_permissions = (user.id, pairs)
+        return pairs
+
+    def public_permission_set(self) -> frozenset[tuple[str, str]]:
+        """(permission, view-menu) pairs granted to the public role (nobody logged in)."""
+        cached = g.get("_puwan_public_permissions") if has_request_context() else None
+        if cached is not None:
+            return cached
+        pairs = self._granted_pairs(role_name=self.auth_role_public)
+        if has_request_context():
+            g._puwan_public_permissions = pairs
+        return pairs
+
+    def _granted_pairs(self, role_ids=None, role_name=None) -> frozenset[tuple[str, str]]:
         from flask_appbuilder.security.sqla.models import (
             Permission,
             PermissionView,
+            Role,
             ViewMenu,
             assoc_permissionview_role,
         )
 
-        role_ids = [r.id for r in self.get_user_roles(user) if r.name not in self.builtin_roles]
-        pairs = frozenset(
-            self.session.query(Permission.name, ViewMenu.name)
-            .select_from(PermissionView)
-            .join(Permission, Permission.id == PermissionView.permission_id)
-            .join(ViewMenu, ViewMenu.id == PermissionView.view_menu_id)
-            .join(assoc_permissionview_role,
-                  assoc_permissionview_role.c.permission_view_id == PermissionView.id)
-            .filter(assoc_permissionview_role.c.role_id.in_(role_ids))
-            .distinct()
-            .all()
-        ) if role_ids else frozenset()
-        if has_request_context():
-            g._puwan_permissions = (user.id, pairs)
-        return pairs
+        query = (self.session.query(Permission.name, ViewMenu.name)
+                 .select_from(PermissionView)
+                 .join(Permission, Permission.id == PermissionView.permission_id)
+                 .join(ViewMenu, ViewMenu.id == PermissionView.view_menu_id)
+                 .join(assoc_permissionview_role,
+                       assoc_permissionview_role.c.permission_view_id == PermissionView.id))
+        if role_name is not None:
+            query = query.join(Role, Role.id == assoc_permissionview_role.c.role_id).filter(
+                Role.name == role_name)
+        else:
+            query = query.filter(assoc_permissionview_role.c.role_id.in_(role_ids))
+        return frozenset(query.distinct().all())
+
+    def is_item_public(self, permission_name, view_name) -> bool:
+        # FAB loads the public role, then its permissions (two queries before every API call).
+        return (permission_name, view_name) in self.public_permission_set()
 
     def _has_view_access(self, user, permission_name: str, view_name: str) -> bool:
         roles = self.get_user_roles(user)
