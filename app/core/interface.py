@@ -9,7 +9,8 @@ It also keeps list pages fast at millions of rows:
 - the row count of a list is exact up to ``COUNT_CAP`` and reported as ``COUNT_CAP + 1``
   ("more than …") beyond it: the database stops counting there, instead of FAB's
   ``count(*)`` over a subquery of every matching row;
-- the many-to-one relations a list shows are loaded in the page's query (no query per row);
+- the many-to-one relations a list shows are loaded in the page's query (no query per row), and
+  those a record's page shows with the record;
 - an unpaginated fetch (the choices of a relation filter or select box) runs no count query and
   is read once per request;
 - text filters match ``%`` and ``_`` literally and use LIKE for caseless terms (app.core.filters).
@@ -57,15 +58,22 @@ class ScopedInterface(Interface):
     def __init__(self, obj, session=None):
         super().__init__(obj, session)
         self.eager: tuple[str, ...] = ()  # many-to-one relations loaded with the rows
+        self.eager_one: tuple[str, ...] = ()  # … and with a single record (show, edit)
 
     def scoped(self, query):
         clause = visibility_clause(self.obj)
         return query if clause is None else query.filter(clause)
 
-    def eager_load(self, columns) -> None:
-        """Load these columns' many-to-one relations with the rows (what a list shows)."""
+    def _many_to_one(self, columns) -> tuple[str, ...]:
         roots = {c.split(".")[0] for c in columns or ()}
-        self.eager = tuple(sorted(c for c in roots if self.is_relation_many_to_one(c)))
+        return tuple(sorted(c for c in roots if self.is_relation_many_to_one(c)))
+
+    def eager_load(self, columns, record_columns=()) -> None:
+        """Load these columns' many-to-one relations with the rows (what a list shows) and
+        ``record_columns``' with a single record (what its page shows)."""
+        self.eager = self._many_to_one(columns)
+        self.eager_one = tuple(c for c in self._many_to_one(record_columns)
+                               if c not in self.eager)
 
     def apply_all(self, query, filters=None, order_column="", order_direction="", page=None,
                   page_size=None, select_columns=None, outer_default_load=False):
@@ -74,6 +82,16 @@ class ScopedInterface(Interface):
         if self.eager and not select_columns:  # (with select_columns FAB joins them itself)
             query = query.options(*(joinedload(getattr(self.obj, c)) for c in self.eager))
         return query
+
+    def get(self, id, filters=None, select_columns=None, outer_default_load=False):
+        if select_columns or not self.eager_one or self.is_pk_composite():
+            return super().get(id, filters, select_columns, outer_default_load)
+        # FAB's get, with the record's relations in the same query.
+        one = filters.copy() if filters else Filters(self.filter_converter_class, self)
+        one.add_filter(self.get_pk_name(), self.FilterEqual, id)
+        query = self.apply_all(self.session.query(self.obj), one)
+        return query.options(*(joinedload(getattr(self.obj, c)) for c in self.eager_one)
+                             ).one_or_none()
 
     def query_count(self, query, filters=None, select_columns=None) -> int:
         inner = self._apply_inner_all(self.scoped(query), filters, select_columns=select_columns,

@@ -176,7 +176,13 @@ class ScopedModelView(HardenedViewMixin, ModelView):
         self.formatters_columns = display_formatters(self)
         self.commands = RecordCommands(self.datamodel.obj)
         if hasattr(self.datamodel, "eager_load"):
-            self.datamodel.eager_load(self.list_columns)
+            self.datamodel.eager_load(self.list_columns, self._record_columns())
+
+    def _record_columns(self) -> list[str]:
+        columns = list(self.show_columns or [])
+        for _title, group in getattr(self, "show_fieldsets", None) or []:
+            columns += group.get("fields", [])
+        return columns
 
     def render_template(self, template, **kwargs):
         return super().render_template(template, view=self, **kwargs)
@@ -403,7 +409,7 @@ class ScopedRestApi(ModelRestApi):
 
     def post_headless(self):
         if not request.is_json:
-            return self.response_400(message=str(_("The request body must be JSON.")))
+            return self.response(400, message=str(_("The request body must be JSON.")))
         data = dict(request.json or {})
         # Like the form: a new record belongs to the author's department unless one is given.
         if "department" in self.add_columns and data.get("department") is None:
@@ -428,7 +434,7 @@ class ScopedRestApi(ModelRestApi):
         if not item:
             return self._error(NotFoundError())
         if not request.is_json:
-            return self.response_400(message=str(_("The request body must be JSON.")))
+            return self.response(400, message=str(_("The request body must be JSON.")))
         before = self.commands.before(item)
         try:
             data = self._merge_update_item(item, request.json)
@@ -457,4 +463,10 @@ class ScopedRestApi(ModelRestApi):
     # FAB's responses are English; ours are translated.
     def response_404(self):
         return self._error(NotFoundError())
+
+    def response_400(self, message=None):
+        # FAB's own 400s (rison, filter, order and column arguments) carry English technical
+        # detail: a translated sentence first, the detail kept for the developer.
+        lead = str(_("The request's query arguments are not valid."))
+        return self.response(400, message=f"{lead} {message}" if message else lead)
 

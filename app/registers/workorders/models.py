@@ -124,7 +124,7 @@ class WorkOrderEvent(Model):
     from_state = Column(String(16))
     to_state = Column(String(16))
     actor_id = Column(Integer, ForeignKey("ab_user.id"))
-    actor = relationship(PuwanUser)
+    actor = relationship(PuwanUser, lazy="joined")  # each timeline entry names its actor
     note = Column(Text)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import abort, flash, redirect, request, send_file, url_for
+from flask import abort, flash, g, redirect, request, send_file, url_for
 from flask_appbuilder import expose, has_access
 from flask_appbuilder.api import protect, safe
 from flask_appbuilder.security.decorators import permission_name
@@ -120,9 +120,14 @@ class WorkOrderView(ScopedModelView):
         if is_created and "received_at" in form:
             form.received_at.data = shanghai_to_utc(form.received_at.data)
 
+    def _get_show_widget(self, pk, item, **kwargs):
+        g._puwan_shown = item  # the order's page shows it below FAB's fields: fetched once
+        return super()._get_show_widget(pk, item, **kwargs)
+
     def render_template(self, template, **kwargs):
         return super().render_template(
-            template, transitions=TRANSITIONS, actions_for=available_actions,
+            template, shown=g.get("_puwan_shown"), transitions=TRANSITIONS,
+            actions_for=available_actions,
             timeline=_timeline, clocks=clock_rows, departments=_departments, ratings=RATINGS,
             categories=CATEGORIES, **kwargs)
 
