@@ -41,12 +41,21 @@ def like_clause(field, value, before: str, after: str):
 
 
 def _text_filter(base: type[fab.BaseFilter], before: str, after: str, negated: bool):
+    def __init__(self, *args, **kwargs):
+        base.__init__(self, *args, **kwargs)
+        # FAB's BaseFilter records its class in a module-global map of REST ``opr`` names,
+        # which FAB's own REST filtering reads: keep FAB's class there, so that views on FAB's
+        # stock interface (its security APIs) do not change behaviour with the order in which
+        # filters were created. Ours are put in by our Filters (below).
+        fab_filters.map_args_filter[self.arg_name] = base
+
     def apply(self, query, value):
         query, field = get_field_setup_query(query, self.model, self.column_name)
         clause = like_clause(field, value, before, after)
         return query.filter(~clause if negated else clause)
 
-    return type(base.__name__, (base,), {"apply": apply, "__module__": __name__})
+    return type(base.__name__, (base,), {"__init__": __init__, "apply": apply,
+                                         "__module__": __name__})
 
 
 FilterStartsWith = _text_filter(fab.FilterStartsWith, "", "%", negated=False)

@@ -68,3 +68,15 @@ def test_a_search_never_reaches_another_departments_records(named, enterprises, 
 ])
 def test_only_terms_without_letters_of_two_cases_are_caseless(value, caseless):
     assert is_caseless(value) is caseless
+
+
+def test_fab_stock_interfaces_keep_fabs_filters_whatever_ours_did_before(named, auth, client):
+    from flask_appbuilder.models.sqla import filters as fab
+    from flask_appbuilder.models.sqla.interface import SQLAInterface
+
+    from app.core.models import Department
+
+    stock = SQLAInterface(Department).get_filters(["name_zh"])
+    _api(client, auth.token("ipb"), "name_zh", "ct", "50%")  # our filters are made after it
+    stock.rest_add_filters([{"col": "name_zh", "opr": "ct", "value": "x"}])
+    assert type(stock.filters[0]) is fab.FilterContains
