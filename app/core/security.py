@@ -184,12 +184,23 @@ class PuwanSecurityManager(SecurityManager):
         return (permission_name, view_name) in self.public_permission_set()
 
     def _has_view_access(self, user, permission_name: str, view_name: str) -> bool:
-        roles = self.get_user_roles(user)
-        if any(role.name in self.builtin_roles
-               and self._has_access_builtin_roles(role, permission_name, view_name)
-               for role in roles):
+        if (permission_name, view_name) in self.permission_set(user):
             return True
-        return (permission_name, view_name) in self.permission_set(user)
+        return any(role.name in self.builtin_roles
+                   and self._has_access_builtin_roles(role, permission_name, view_name)
+                   for role in self.get_user_roles(user))
+
+    def has_access(self, permission_name: str, view_name: str) -> bool:
+        # A page asks the same questions many times (each menu entry, each button, each row's
+        # links): answered once per request and user.
+        if not has_request_context():
+            return super().has_access(permission_name, view_name)
+        user = g.get("user")
+        key = (getattr(user, "id", None), permission_name, view_name)
+        answers = g.setdefault("_puwan_access", {})
+        if key not in answers:
+            answers[key] = super().has_access(permission_name, view_name)
+        return answers[key]
 
     def _get_user_permission_view_menus(self, user, permission_name, view_menus_name):
         if user is None:  # the public role: FAB's own lookup
