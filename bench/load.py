@@ -6,7 +6,7 @@
 A department user's session (and a JWT for the REST call) rotates over the list page with and
 without a text search, an order page, the REST list and the dashboard data, for ``--seconds``
 with ``--connections`` open connections. Prints wrk's figures and the count of errors (socket
-errors and non-2xx responses); the run is bounded in time by wrk itself.
+errors and any answer but a 200); the run is bounded in time by wrk itself.
 """
 from __future__ import annotations
 
@@ -43,6 +43,19 @@ request = function()
     headers["Cookie"] = cookie
   end
   return wrk.format("GET", path, headers)
+end
+
+-- Every answer must be a 200: a redirect to the login page would count as a success for wrk.
+local threads = {}
+function setup(thread) table.insert(threads, thread) end
+function init(args) not_ok = 0 end
+function response(status, headers, body)
+  if status ~= 200 then not_ok = not_ok + 1 end
+end
+function done(summary, latency, requests)
+  local n = 0
+  for _, thread in ipairs(threads) do n = n + thread:get("not_ok") end
+  io.write(string.format("not 200: %%d\\n", n))
 end
 """
 
@@ -116,7 +129,9 @@ def main(argv=None) -> None:
         print(out)
         non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
         socket = re.search(r"Socket errors: (.*)", out)
+        not_ok = re.search(r"not 200: (\d+)", out)
         errors = int(non_2xx.group(1)) if non_2xx else 0
+        errors += int(not_ok.group(1)) if not_ok else 1  # (no count: something went wrong)
         if socket:
             errors += sum(int(n) for n in re.findall(r"\d+", socket.group(1)))
         print(f"errors: {errors}")
