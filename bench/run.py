@@ -55,17 +55,27 @@ def median_ms(samples: list[float]) -> float:
 
 
 def measure(fn, counter: Counter, repeat: int, warmup: int = 2) -> tuple[float, int]:
+    (result,) = measure_alternately([fn], counter, repeat, warmup)
+    return result
+
+
+def measure_alternately(fns, counter: Counter, repeat: int,
+                        warmup: int = 2) -> list[tuple[float, int]]:
+    """Median time and statements of each of ``fns``, run in turns (ours, raw, ours, raw …) so
+    that a slow spell of this shared machine weighs on both sides of a ratio alike."""
     for _ in range(warmup):
-        fn()
-    samples = []
-    queries = 0
+        for fn in fns:
+            fn()
+    samples = [[] for _ in fns]
+    queries = [0 for _ in fns]
     for _ in range(repeat):
-        before = counter.n
-        start = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - start)
-        queries = counter.n - before
-    return median_ms(samples), queries
+        for i, fn in enumerate(fns):
+            before = counter.n
+            start = time.perf_counter()
+            fn()
+            samples[i].append(time.perf_counter() - start)
+            queries[i] = counter.n - before
+    return [(median_ms(s), q) for s, q in zip(samples, queries, strict=True)]
 
 
 def _ok(response):
@@ -275,10 +285,11 @@ def bench(app, args, counter) -> list[dict]:
     rows = []
 
     def row(name, ours, raw_fn=None, stock_fn=None, note="", stock_repeat=None):
-        ours_ms, ours_q = measure(ours, counter, args.repeat)
-        entry = {"path": name, "ms": ours_ms, "queries": ours_q, "note": note}
+        measured = measure_alternately([ours, raw_fn] if raw_fn else [ours], counter,
+                                       args.repeat)
+        entry = {"path": name, "ms": measured[0][0], "queries": measured[0][1], "note": note}
         if raw_fn:
-            entry["raw_ms"], entry["raw_queries"] = measure(raw_fn, counter, args.repeat)
+            entry["raw_ms"], entry["raw_queries"] = measured[1]
         if stock_fn:
             entry["stock_ms"], entry["stock_queries"] = measure(
                 stock_fn, counter, stock_repeat or max(3, args.repeat // 3),
@@ -438,7 +449,7 @@ def main(argv=None) -> None:
     parser.add_argument("--workorders", type=int, default=WORKORDERS_DEFAULT)
     parser.add_argument("--open", type=int, default=100_000,
                         help="open work orders among them (the sweep's load)")
-    parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--repeat", type=int, default=21)
     parser.add_argument("--dir", default="/tmp/puwan-bench", help="where SQLite files go")
     parser.add_argument("--fresh", action="store_true", help="regenerate the data set")
     parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL database")
