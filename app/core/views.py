@@ -79,10 +79,16 @@ def coded(mapping: dict):
     return format_code
 
 
-def display_formatters(view) -> dict:
-    columns = set(view.list_columns or []) | set(view.show_columns or [])
+def record_columns(view) -> list[str]:
+    """The columns a record's page shows: ``show_columns`` and those of ``show_fieldsets``."""
+    columns = list(view.show_columns or [])
     for _title, group in getattr(view, "show_fieldsets", None) or []:
-        columns |= set(group.get("fields", []))
+        columns += group.get("fields", [])
+    return columns
+
+
+def display_formatters(view) -> dict:
+    columns = set(view.list_columns or []) | set(record_columns(view))
     return {**{c: display_value for c in columns}, **(view.formatters_columns or {})}
 
 
@@ -176,13 +182,7 @@ class ScopedModelView(HardenedViewMixin, ModelView):
         self.formatters_columns = display_formatters(self)
         self.commands = RecordCommands(self.datamodel.obj)
         if hasattr(self.datamodel, "eager_load"):
-            self.datamodel.eager_load(self.list_columns, self._record_columns())
-
-    def _record_columns(self) -> list[str]:
-        columns = list(self.show_columns or [])
-        for _title, group in getattr(self, "show_fieldsets", None) or []:
-            columns += group.get("fields", [])
-        return columns
+            self.datamodel.eager_load(self.list_columns, record_columns(self))
 
     def render_template(self, template, **kwargs):
         return super().render_template(template, view=self, **kwargs)
