@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from flask import current_app, g, has_request_context, redirect, request
+from flask import abort, current_app, g, has_request_context, redirect, request
 from flask_appbuilder import expose
 from flask_appbuilder.exceptions import PasswordComplexityValidationError
 from flask_appbuilder.security.sqla.manager import SecurityManager
@@ -156,11 +156,15 @@ class PuwanSecurityManager(SecurityManager):
         return jwt_manager
 
     def reset_password(self, userid, password):
-        super().reset_password(userid, password)  # the new password ends the user's sessions
-        if (has_request_context() and current_user.is_authenticated
-                and str(current_user.id) == str(userid)):
+        # The administrator's form passes the id as its query string gives it (a string, which
+        # PostgreSQL refuses to compare with an integer column).
+        user = self.get_user_by_id(int(userid)) if str(userid).isdigit() else None
+        if user is None:
+            abort(404)
+        super().reset_password(user.id, password)  # the new password ends the user's sessions
+        if has_request_context() and current_user.is_authenticated and current_user.id == user.id:
             # ... except the one that changed it: it continues with the new stamp.
-            login_user(self.get_user_by_id(userid))
+            login_user(user)
 
     # --- permission checks: one query per request, not one per check ------------------------------
     # Stock FAB runs an EXISTS query for every has_access() (each menu entry, each button) and

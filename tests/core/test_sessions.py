@@ -182,3 +182,11 @@ def test_logout_of_one_user_leaves_other_users_logged_in(app, auth, user):
     other = auth.client("ipb2")
     _logout(app, auth, _log_in(app))
     assert _logged_in(other)
+
+
+def test_password_reset_of_an_unknown_user_is_404(auth):
+    admin = auth.client("admin")
+    path = "/resetpassword/form?pk=999999"
+    resp = admin.post(path, data={"password": NEW_PASSWORD, "conf_password": NEW_PASSWORD,
+                                  "csrf_token": csrf_token(admin, path)})
+    assert resp.status_code == 404
