@@ -111,6 +111,8 @@ class Config:
     # Intake channels
     PORTAL_RATE_LIMIT = os.environ.get("PORTAL_RATE_LIMIT", "5 per minute;100 per day")
     WECHAT_TOKEN = os.environ.get("WECHAT_TOKEN")  # unset: the WeChat callback is off
+    # Seconds a signed WeChat callback's timestamp may be away from now (replays are refused).
+    WECHAT_REPLAY_WINDOW = int(os.environ.get("WECHAT_REPLAY_WINDOW", "300"))
     SMTP_HOST = os.environ.get("SMTP_HOST")  # unset: notices stay in the app only
     SMTP_PORT = int(os.environ.get("SMTP_PORT", "25"))
     SMTP_STARTTLS = _bool("SMTP_STARTTLS", False)

@@ -1,4 +1,4 @@
-"""zh / ja / en: locale selection, per-user memory, and catalog compilation.
+"""zh / ja / en: locale selection, per-user memory, catalog compilation, and no translation of "".
 
 FAB picks the language from the session only; we add Accept-Language on a first visit, the
 user's remembered choice on login, and Japanese for the Japanese-language window staff.
@@ -10,6 +10,7 @@ from pathlib import Path
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import current_app, has_request_context, request, session
+from flask_babel import Domain
 from flask_login import user_logged_in
 
 from app.core.models import current_actor
@@ -27,6 +28,21 @@ def compile_catalogs(directory: str) -> None:
         with tmp.open("wb") as fh:
             write_mo(fh, catalog, use_fuzzy=False)
         tmp.replace(mo)
+
+
+class CatalogDomain(Domain):
+    """Flask-Babel's domain, except that the empty string translates to itself.
+
+    A catalog keeps its header (``Project-Id-Version: …``) under the empty msgid, so gettext("")
+    returned the header — and FAB passes "" whenever a column has no description or label (REST
+    ``_info``, forms). Removed once from each loaded catalog, it holds for every caller: FAB, our
+    code, templates.
+    """
+
+    def get_translations(self):
+        translations = super().get_translations()
+        getattr(translations, "_catalog", {}).pop("", None)
+        return translations
 
 
 def _languages() -> dict:
@@ -91,6 +107,8 @@ def _on_login(sender, user, **extra):
 
 
 def init_i18n(app) -> None:
-    app.extensions["babel"].locale_selector = select_locale
+    config = app.extensions["babel"]
+    config.locale_selector = select_locale
+    config.instance.domain_instance = CatalogDomain(domain=config.default_domain)
     app.after_request(_remember_choice)
     user_logged_in.connect(_on_login, app)

@@ -1,12 +1,15 @@
 """Shared models and mixins: departments, the department-aware user, ownership and audit."""
 from __future__ import annotations
 
+import hmac
+import secrets
+
 from flask import g, has_request_context
 from flask_appbuilder import Model
 from flask_appbuilder.security.sqla.models import User
 from flask_babel import get_locale
 from flask_login import current_user
-from sqlalchemy import JSON, Boolean, Column, DateTime, Float, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, Boolean, Column, DateTime, Float, ForeignKey, Index, Integer, String, event
 from sqlalchemy.orm import declared_attr, relationship
 
 from app.core.timeutil import utcnow
@@ -74,14 +77,38 @@ class MeasureDepartment(Model):
     department = relationship(Department)
 
 
+def new_session_stamp() -> str:
+    return secrets.token_hex(16)
+
+
 class PuwanUser(User):
-    """FAB's user with the department it belongs to and its remembered UI language."""
+    """FAB's user with the department it belongs to, its remembered UI language and its
+    session stamp.
+
+    The stamp is part of every session cookie (``get_id``) and API token (a JWT claim) issued to
+    the user; a session or token is honoured only while it carries the stamp the database holds.
+    Rotating the stamp (logout, password change, deactivation) therefore ends every session and
+    token of the user at once, on every worker.
+    """
 
     __tablename__ = "ab_user"
     # Every user belongs to a department (isolation keys on it).
     department_id = Column(Integer, ForeignKey("department.id"), nullable=False, index=True)
     department = relationship(Department)
     locale = Column(String(8), nullable=True)
+    session_stamp = Column(String(32), nullable=False, default=new_session_stamp)
+
+    def get_id(self) -> str:
+        # What Flask-Login keeps in the session cookie.
+        return f"{self.id}:{self.session_stamp}"
+
+    def has_stamp(self, stamp: str | None) -> bool:
+        return bool(stamp and self.session_stamp
+                    and hmac.compare_digest(stamp, self.session_stamp))
+
+    def end_sessions(self) -> None:
+        """Make every session cookie and API token issued so far useless (not committed)."""
+        self.session_stamp = new_session_stamp()
 
     @property
     def owning_department_id(self) -> int | None:
@@ -92,6 +119,20 @@ class PuwanUser(User):
     @classmethod
     def visible_clause(cls, scope):
         return cls.department_id.in_(scope.read or ())
+
+
+@event.listens_for(PuwanUser.password, "set", active_history=True)
+def _password_changed(user, value, oldvalue, _initiator):
+    # Whatever path changes a password (own reset, an administrator's, the CLI, an API).
+    if value != oldvalue:
+        user.end_sessions()
+
+
+@event.listens_for(PuwanUser.active, "set", active_history=True)
+def _deactivated(user, value, oldvalue, _initiator):
+    # Reactivating the user later must not bring back what was open before.
+    if oldvalue is True and not value:
+        user.end_sessions()
 
 
 def current_actor():

@@ -1,10 +1,11 @@
 """Security manager: department-aware users, POST-only logout, throttled API login,
-a password policy, and the security views' extra columns."""
+a password policy, sessions and API tokens that end on logout, password change and deactivation,
+and the security views' extra columns."""
 from __future__ import annotations
 
 import re
 
-from flask import current_app, g, has_request_context, redirect, request
+from flask import abort, current_app, g, has_request_context, redirect, request
 from flask_appbuilder import expose
 from flask_appbuilder.exceptions import PasswordComplexityValidationError
 from flask_appbuilder.security.sqla.manager import SecurityManager
@@ -18,13 +19,14 @@ from flask_appbuilder.security.views import (
     ViewMenuModelView,
 )
 from flask_babel import lazy_gettext as _
-from flask_login import logout_user
+from flask_login import current_user, login_user, logout_user
 from sqlalchemy.orm import joinedload
 from wtforms.validators import DataRequired
 
 from app.core.models import PuwanUser
 from app.core.views import HardenedViewMixin, display_formatters
 
+JWT_STAMP_CLAIM = "stamp"
 COMMON_PASSWORDS = {"password", "12345678", "123456789", "qwertyui", "admin123", "puwan123"}
 
 
@@ -107,6 +109,9 @@ class PuwanAuthDBView(AuthDBView):
         user = self._get_authenticated_user()
         logout_user()
         if user is not None:
+            # Ends every session and API token of the user, in every browser (not only this one).
+            user.end_sessions()
+            self.appbuilder.sm.session.commit()
             self.appbuilder.sm.on_user_logout(user)
         return redirect(current_app.config.get("LOGOUT_REDIRECT_URL", self.appbuilder.get_url_for_index))
 
@@ -122,6 +127,44 @@ class PuwanSecurityManager(SecurityManager):
     viewmenumodelview = PuwanViewMenuModelView
     # FAB's user statistics chart loads Google Charts from the internet: not on an intranet.
     userstatschartview = None
+
+    # --- sessions and API tokens carry the user's session stamp (see PuwanUser) -------------------
+    def _stamped_user(self, pk: str, stamp: str | None):
+        user = self.get_user_by_id(int(pk)) if pk.isdigit() else None
+        if user is not None and user.is_active and user.has_stamp(stamp):
+            return user
+        return None
+
+    def load_user(self, user_id: str):
+        pk, _sep, stamp = str(user_id).partition(":")
+        return self._stamped_user(pk, stamp)
+
+    def load_user_jwt(self, _jwt_header, jwt_data):
+        user = self._stamped_user(str(jwt_data["sub"]), jwt_data.get(JWT_STAMP_CLAIM))
+        if user is not None:
+            g.user = user  # as FAB does: a JWT user is known only once the token is read
+        return user  # None: flask_jwt_extended answers 401
+
+    def _jwt_claims(self, identity) -> dict:
+        # FAB issues tokens with the user's id as identity (login and refresh).
+        user = self.session.get(self.user_model, int(identity))
+        return {JWT_STAMP_CLAIM: user.session_stamp} if user is not None else {}
+
+    def create_jwt_manager(self, app):
+        jwt_manager = super().create_jwt_manager(app)
+        jwt_manager.additional_claims_loader(self._jwt_claims)
+        return jwt_manager
+
+    def reset_password(self, userid, password):
+        # The administrator's form passes the id as its query string gives it (a string, which
+        # PostgreSQL refuses to compare with an integer column).
+        user = self.get_user_by_id(int(userid)) if str(userid).isdigit() else None
+        if user is None:
+            abort(404)
+        super().reset_password(user.id, password)  # the new password ends the user's sessions
+        if has_request_context() and current_user.is_authenticated and current_user.id == user.id:
+            # ... except the one that changed it: it continues with the new stamp.
+            login_user(user)
 
     # --- permission checks: one query per request, not one per check ------------------------------
     # Stock FAB runs an EXISTS query for every has_access() (each menu entry, each button) and

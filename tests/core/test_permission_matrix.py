@@ -65,6 +65,10 @@ def _status(app, auth, role, username, method, rule, clients):
                 ("csrf", username, rule == "/logout/"),
                 lambda: csrf_token(client, "/" if username else "/login/"))}
     resp = client.open(url, method=method, **kwargs)
+    if rule == "/logout/" and method == "POST" and username:
+        # Logging out ends every session and token of the user: log in afresh for what follows.
+        for key in [key for key in clients if username in key]:
+            del clients[key]
     return resp.status_code
 
 
