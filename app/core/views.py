@@ -331,6 +331,8 @@ class ScopedModelView(HardenedViewMixin, ModelView):
         item = self.datamodel.get(pk, self._base_filters)
         if not item:
             abort(404)
+        if not may_write(item):  # (no form the save of which would be refused)
+            raise ForbiddenError()
         pk = self.datamodel.get_pk_value(item)
         before = self.commands.before(item)
         if request.method == "POST":
@@ -377,7 +379,10 @@ class ScopedModelView(HardenedViewMixin, ModelView):
     @has_access
     def edit(self, pk):
         pk = self._deserialize_pk_if_composite(pk)
-        widgets = self._edit(pk)
+        try:
+            widgets = self._edit(pk)
+        except CommandError as error:
+            return self._refused(error)
         if not widgets:
             return self.post_edit_redirect()
         return self._render_form(

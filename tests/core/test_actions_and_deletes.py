@@ -322,6 +322,12 @@ def test_the_japanese_window_is_offered_edit_and_delete_only_on_its_own_rows(aut
     assert _offered(html, "/enterprises", theirs) == {"show"}
 
 
+def test_the_edit_form_of_a_record_the_user_may_only_read_is_403(auth, enterprises):
+    theirs = enterprises.create("EDB", japanese_funded=True)
+    resp = auth.client("jawin", lang="ja").get(f"/enterprises/edit/{theirs}")
+    assert resp.status_code == 403 and FORBIDDEN["ja"] in resp.get_data(as_text=True)
+
+
 def test_the_dispatcher_is_offered_mass_delete_only_where_it_can_delete(auth, enterprises, orders):
     theirs = enterprises.create("EDB")
     office = auth.client("office", lang="zh")
