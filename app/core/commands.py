@@ -10,6 +10,7 @@ import decimal
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from flask_appbuilder import Model
 from flask_babel import lazy_gettext as _
 from sqlalchemy import inspect
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
@@ -55,6 +56,30 @@ def _record(session, item, action: str, before: dict | None, after: dict | None)
         before=before,
         after=after,
     ))
+
+
+def subject_models() -> list[type]:
+    """The models whose rows belong to a record of any register by ``subject_type`` (its
+    table) and ``subject_id`` rather than by a foreign key — SLA clocks, notices, supervision —
+    those referring to others first (the order they are deleted in)."""
+    tables = {table: n for n, table in enumerate(Model.metadata.sorted_tables)}
+    models = [mapper.class_ for mapper in Model.registry.mappers
+              if {"subject_type", "subject_id"} <= set(mapper.columns.keys())]
+    return sorted(models, key=lambda model: -tables[model.__table__])
+
+
+def _delete_subjects(session, items) -> None:
+    """No foreign key protects these rows: without this they would outlive their record, and
+    a new record given the freed id (SQLite reuses it) would inherit them or clash with them."""
+    ids: dict[str, list] = {}
+    for item in items:
+        ids.setdefault(type(item).__tablename__, []).append(inspect(item).identity[0])
+    for model in subject_models():
+        for table, keys in ids.items():
+            for row in session.query(model).filter(model.subject_type == table,
+                                                   model.subject_id.in_(keys)):
+                session.delete(row)  # (with the ORM cascades, e.g. a clock's transitions)
+        session.flush()
 
 
 @dataclass(frozen=True)
@@ -149,6 +174,9 @@ class RecordCommands:
         self._run(work)
 
     def delete(self, items: Iterable) -> None:
+        """Deletes the records with what belongs to them: their children by foreign key go by
+        the relationships' and the database's cascades (a child that may not go refuses the
+        delete), their SLA clocks, notices and supervision entries here (``_delete_subjects``)."""
         items = list(items)
         scope = current_scope()
 
@@ -157,6 +185,8 @@ class RecordCommands:
                 if not scope.can_write(item.owning_department_id):
                     raise ForbiddenError()
                 _record(session, item, "delete", _snapshot(item), None)
+            _delete_subjects(session, items)
+            for item in items:
                 session.delete(item)
             session.flush()
 

@@ -114,3 +114,13 @@ def scoped_relationships(model):
             continue
         if hasattr(rel.mapper.class_, "owning_department_id"):
             yield rel
+
+
+def may_write(item) -> bool:
+    """Whether the current user may change ``item``: the edit check, for buttons and actions.
+
+    A row without a department (roles, permissions, reference data) is governed by the view's
+    permissions alone."""
+    if not hasattr(type(item), "owning_department_id"):
+        return True
+    return current_scope().can_write(item.owning_department_id)

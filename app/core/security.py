@@ -69,6 +69,8 @@ class PuwanUserDBModelView(HardenedViewMixin, UserDBModelView):
         *UserDBModelView.show_fieldsets[1:],
     ]
     validators_columns = {**UserDBModelView.validators_columns, "department": [DataRequired()]}
+    # Links to the user's own forms: they change nothing on the row they are offered on.
+    read_only_actions = frozenset({"userinfoedit", "resetmypassword"})
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)

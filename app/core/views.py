@@ -24,9 +24,9 @@ from wtforms import BooleanField
 
 from app.core import interface
 from app.core.commands import RecordCommands
-from app.core.exceptions import CommandError, NotFoundError
+from app.core.exceptions import CommandError, ForbiddenError, NotFoundError
 from app.core.models import Department
-from app.core.scope import current_scope, scoped_relationships
+from app.core.scope import current_scope, may_write, scoped_relationships
 from app.core.timeutil import format_display
 from app.extensions import db
 
@@ -100,13 +100,47 @@ def _boolean_fields(model, labels: dict) -> dict:
     return {key: BooleanField(labels.get(key, key), default=False) for key in _boolean_columns(model)}
 
 
+class CappedCountListWidget(ListWidget):
+    """FAB's list, saying "more than 1000" where the count stopped (see app.core.interface),
+    and offering a row's edit/delete links and action box only where the user may write it."""
+
+    template = "puwan/widgets/list.html"
+
+
 class HardenedViewMixin:
     """Where stock FAB ModelView is unsafe, for our views and FAB's security views alike.
 
     Delete and actions by POST only (so CSRF-checked; FAB also routes GET). Rows are fetched
     through the (scoped) datamodel with base_filters; an unknown action or row is a 404, never
-    a 500 or a silent skip. No file download (FAB's has no department check).
+    a 500 or a silent skip. Every action is a write, checked like an edit (``may_write``: 403 and
+    nothing changed), unless the view names it in ``read_only_actions``. A view whose
+    permissions exclude ``can_delete`` has no delete route and no mass delete (404). No file
+    download (FAB's has no department check). Pages offer only the buttons the server accepts.
     """
+
+    # Actions that change nothing (e.g. a link to the user's own password form).
+    read_only_actions: frozenset[str] = frozenset()
+    # Actions that delete: they exist only where the view may delete.
+    delete_actions = frozenset({"muldelete"})
+
+    def __init__(self, **kwargs):
+        if not self._deletes():
+            self.exclude_route_methods = {*self.exclude_route_methods, "delete"}
+        super().__init__(**kwargs)
+        if "delete" in self.exclude_route_methods:
+            for name in self.delete_actions & set(self.actions):
+                permission = self.get_action_permission_name(name)
+                del self.actions[name]
+                if permission in self.base_permissions:
+                    self.base_permissions.remove(permission)
+        if self.list_widget is ListWidget:  # (a view's own widget, e.g. FAB's roles, is kept)
+            self.list_widget = CappedCountListWidget
+
+    def _deletes(self) -> bool:
+        """Whether the view's declared permissions and routes include deleting."""
+        return ((self.base_permissions is None or "can_delete" in self.base_permissions)
+                and "delete" not in self.exclude_route_methods
+                and (self.include_route_methods is None or "delete" in self.include_route_methods))
 
     # FAB's download serves any file of UPLOAD_FOLDER by name, to anyone with can_download on
     # any view: no department check. Registers with attachments get their own scoped download.
@@ -115,34 +149,60 @@ class HardenedViewMixin:
     def download(self, filename):
         abort(404)
 
+    def _refused(self, error: CommandError):
+        """A refused write: its status (403, 404, 409, 422) and translated message on the page."""
+        db.session.rollback()
+        return self.render_template("puwan/error.html", code=error.status,
+                                    message=error.message), error.status
+
     @expose("/delete/<pk>", methods=["POST"])
     @has_access
     def delete(self, pk):
-        self._delete(self._deserialize_pk_if_composite(pk))
+        pk = self._deserialize_pk_if_composite(pk)
+        item = self.datamodel.get(pk, self._base_filters)
+        if item is None:
+            abort(404)
+        if not may_write(item):  # (FAB's own views delete without a department check)
+            return self._refused(ForbiddenError())
+        try:
+            self._delete(pk)
+        except CommandError as error:
+            return self._refused(error)
         return self.post_delete_redirect()
 
-    @expose("/action/<string:name>/<pk>", methods=["POST"])
-    def action(self, name, pk):
+    def _check_action(self, name) -> None:
         if name not in self.actions:
             abort(404)
         if not self.appbuilder.sm.has_access(
             self.get_action_permission_name(name), self.class_permission_name
         ):
             abort(403)
+
+    def _run_action(self, name, items):
+        """Each row passes the write check of an edit before the action runs."""
+        rows = items if isinstance(items, list) else [items]
+        if name not in self.read_only_actions and not all(map(may_write, rows)):
+            return self._refused(ForbiddenError())
+        try:
+            return self.actions[name].func(items)
+        except CommandError as error:
+            return self._refused(error)
+
+    @expose("/action/<string:name>/<pk>", methods=["POST"])
+    def action(self, name, pk):
+        self._check_action(name)
         item = self.datamodel.get(self._deserialize_pk_if_composite(pk), self._base_filters)
         if item is None:
             abort(404)
-        return self.actions[name].func(item)
+        # An action for several rows gets its one row in a list (FAB would give it the row).
+        return self._run_action(name, item if self.actions[name].single else [item])
 
     @expose("/action_post", methods=["POST"])
     def action_post(self):
         name = request.form.get("action", "")
-        if name not in self.actions:
+        self._check_action(name)
+        if not self.actions[name].multiple:  # (e.g. FAB's user actions are for one row)
             abort(404)
-        if not self.appbuilder.sm.has_access(
-            self.get_action_permission_name(name), self.class_permission_name
-        ):
-            abort(403)
         model = self.datamodel.obj
         pk_column = getattr(model, self.datamodel.get_pk_name())
         try:  # typed, so PostgreSQL compares integers with integers
@@ -153,13 +213,49 @@ class HardenedViewMixin:
         items = query.filter(pk_column.in_(pks)).all() if pks else []
         if len(items) != len(pks):  # one row is not there, or not yours: do nothing at all
             abort(404)
-        return self.actions[name].func(items)
+        return self._run_action(name, items)
 
+    # --- list and record pages: bounded, offering only what the server accepts --------------------
+    def _get_list_widget(self, filters, actions=None, order_column="", order_direction="",
+                         page=None, page_size=None, widgets=None, **kwargs):
+        """FAB's list widget, bounded (1 to MAX_PAGE_SIZE rows, no negative page: a
+        ``psize_<View>=1000000`` would fetch a million rows) and with the cells formatted here
+        in Python rather than one template call per cell. ``writable`` says per row whether its
+        edit and delete links show, ``checkable`` whether its box for the actions does."""
+        widgets = widgets or {}
+        page_size = min(max(page_size or self.page_size, 1), MAX_PAGE_SIZE)
+        page = max(page or 0, 0)
+        if not order_column and self.base_order:
+            order_column, order_direction = self.base_order
+        count, rows = self.datamodel.query(filters.get_joined_filters(self._base_filters),
+                                           order_column, order_direction, page=page,
+                                           page_size=page_size)
+        formatters = self.formatters_columns
+        values = [{column: formatters[column](value) if column in formatters else value
+                   for column, value in row.items()}
+                  for row in self.datamodel.get_values(rows, self.list_columns)]
+        actions = actions or self.actions
+        writable = [may_write(row) for row in rows]
+        reading = any(name in self.read_only_actions for name in actions)
+        checkable = [reading or allowed for allowed in writable]
+        widgets["list"] = self.list_widget(
+            label_columns=self.label_columns, include_columns=self.list_columns,
+            value_columns=values, order_columns=self.order_columns, formatters_columns={},
+            page=page, page_size=page_size, count=count,
+            pks=[self._serialize_pk_if_composite(pk) for pk in self.datamodel.get_keys(rows)],
+            actions=actions if any(checkable) else {}, writable=writable, checkable=checkable,
+            filters=filters, modelview_name=self.__class__.__name__,
+            count_cap=interface.COUNT_CAP, **kwargs)
+        return widgets
 
-class CappedCountListWidget(ListWidget):
-    """FAB's list, saying "more than 1000" where the count stopped (see app.core.interface)."""
-
-    template = "puwan/widgets/list.html"
+    def _get_show_widget(self, pk, item, widgets=None, actions=None, show_fieldsets=None):
+        widgets = super()._get_show_widget(pk, item, widgets=widgets, actions=actions,
+                                           show_fieldsets=show_fieldsets)
+        if not may_write(item):  # (an empty ``actions`` would make FAB offer them all)
+            shown = widgets["show"].template_args
+            shown["actions"] = {name: action for name, action in shown["actions"].items()
+                                if name in self.read_only_actions}
+        return widgets
 
 
 class ScopedModelView(HardenedViewMixin, ModelView):
@@ -193,32 +289,6 @@ class ScopedModelView(HardenedViewMixin, ModelView):
             return super()._list(**kwargs)
         except ValueError:  # FAB int()s page_… / psize_… arguments: a bad one is the client's error
             abort(400)
-
-    def _get_list_widget(self, filters, actions=None, order_column="", order_direction="",
-                         page=None, page_size=None, widgets=None, **kwargs):
-        """FAB's list widget, bounded (1 to MAX_PAGE_SIZE rows, no negative page: a
-        ``psize_<View>=1000000`` would fetch a million rows) and with the cells formatted here
-        in Python rather than one template call per cell."""
-        widgets = widgets or {}
-        page_size = min(max(page_size or self.page_size, 1), MAX_PAGE_SIZE)
-        page = max(page or 0, 0)
-        if not order_column and self.base_order:
-            order_column, order_direction = self.base_order
-        count, rows = self.datamodel.query(filters.get_joined_filters(self._base_filters),
-                                           order_column, order_direction, page=page,
-                                           page_size=page_size)
-        formatters = self.formatters_columns
-        values = [{column: formatters[column](value) if column in formatters else value
-                   for column, value in row.items()}
-                  for row in self.datamodel.get_values(rows, self.list_columns)]
-        widgets["list"] = self.list_widget(
-            label_columns=self.label_columns, include_columns=self.list_columns,
-            value_columns=values, order_columns=self.order_columns, formatters_columns={},
-            page=page, page_size=page_size, count=count,
-            pks=[self._serialize_pk_if_composite(pk) for pk in self.datamodel.get_keys(rows)],
-            actions=actions or self.actions, filters=filters,
-            modelview_name=self.__class__.__name__, count_cap=interface.COUNT_CAP, **kwargs)
-        return widgets
 
     # --- form helpers ----------------------------------------------------------------------------
     def _command_failed(self, form, error: CommandError) -> None:
@@ -261,6 +331,8 @@ class ScopedModelView(HardenedViewMixin, ModelView):
         item = self.datamodel.get(pk, self._base_filters)
         if not item:
             abort(404)
+        if not may_write(item):  # (no form the save of which would be refused)
+            raise ForbiddenError()
         pk = self.datamodel.get_pk_value(item)
         before = self.commands.before(item)
         if request.method == "POST":
@@ -290,14 +362,10 @@ class ScopedModelView(HardenedViewMixin, ModelView):
             abort(404)
         self._delete_items([item])
 
-    def _delete_items(self, items) -> bool:
-        try:
-            self.commands.delete(items)
-        except CommandError as error:
-            flash(str(error.message), "danger")
-            return False
+    def _delete_items(self, items) -> None:
+        """Raises the command's refusal (the delete route and actions show it with its status)."""
+        self.commands.delete(items)
         flash(self.delete_row_message, "success")
-        return True
 
     @expose("/add", methods=["GET", "POST"])
     @has_access
@@ -311,7 +379,10 @@ class ScopedModelView(HardenedViewMixin, ModelView):
     @has_access
     def edit(self, pk):
         pk = self._deserialize_pk_if_composite(pk)
-        widgets = self._edit(pk)
+        try:
+            widgets = self._edit(pk)
+        except CommandError as error:
+            return self._refused(error)
         if not widgets:
             return self.post_edit_redirect()
         return self._render_form(
