@@ -18,6 +18,7 @@ from flask_appbuilder.urltools import get_filter_args, get_order_args
 from flask_appbuilder.widgets import ListWidget
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _
+from markupsafe import Markup
 from marshmallow import ValidationError
 from sqlalchemy import Boolean
 from wtforms import BooleanField
@@ -372,17 +373,20 @@ class ScopedModelView(HardenedViewMixin, ModelView):
             download_name=f"{name}.xlsx",
         )
 
-    @staticmethod
-    def _export_value(item, column):
+    def _export_value(self, item, column):
+        """A cell as the page shows it: the list's formatter (translated labels, Shanghai
+        times, related records by name), as text."""
         value = item
         for part in column.split("."):
             value = getattr(value, part, None) if value is not None else None
         if callable(value):
             value = value()
-        value = display_value(value)
-        if isinstance(value, (int, float)):
+        value = self.formatters_columns.get(column, display_value)(value)
+        if isinstance(value, Markup):  # a formatter's link or markup: its text
+            value = value.striptags()
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
             return value
-        value = str(value)
+        value = "" if value is None else str(value)
         # A cell starting like a formula would run in Excel (CSV injection): keep it text.
         return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
