@@ -39,8 +39,12 @@ class NamedMixin:
     name_ja = Column(String(100), nullable=False)
     name_en = Column(String(150), nullable=False)
 
-    def __str__(self) -> str:
+    @property
+    def name(self) -> str:
         return localized(self, "name")
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Department(NamedMixin, Model):

@@ -26,7 +26,7 @@ from wtforms import BooleanField
 from app.core import interface
 from app.core.commands import RecordCommands
 from app.core.exceptions import CommandError, NotFoundError
-from app.core.models import Department
+from app.core.models import Department, reader_language
 from app.core.scope import current_scope, scoped_relationships
 from app.core.timeutil import format_display
 from app.extensions import db
@@ -64,6 +64,9 @@ def display_value(value):
         return yes_no(value)
     if isinstance(value, dt.datetime):
         return format_display(value)
+    if isinstance(value, (list, tuple)):  # a relation's records (e.g. a user's roles): by name
+        separator = ", " if reader_language() == "en" else "、"
+        return separator.join(str(display_value(v)) for v in value)
     return value
 
 
@@ -224,10 +227,13 @@ class ScopedModelView(HardenedViewMixin, ModelView):
     # --- form helpers ----------------------------------------------------------------------------
     def _command_failed(self, form, error: CommandError) -> None:
         g._puwan_form_status = error.status
+        flash(str(error.message), "danger")
         for field, messages in error.errors.items():
             if field in form:
                 form[field].errors = list(form[field].errors) + [str(m) for m in messages]
-        flash(str(error.message), "danger")
+            else:  # no box to show it by: said with the field's label
+                label = self.label_columns.get(field, field)
+                flash(f"{label}: {'; '.join(str(m) for m in messages)}", "danger")
 
     def _render_form(self, template, title, widgets, **extra):
         status = g.pop("_puwan_form_status", 200 if request.method == "GET" else 422)

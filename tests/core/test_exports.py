@@ -90,7 +90,7 @@ def test_work_order_export_writes_what_the_list_shows(orders, auth, fmt, lang, e
 @pytest.mark.parametrize(("lang", "expected"), [
     ("zh", {"行业": "石化及新材料", "阶段": "已投产", "日资企业": "是", "出口企业": "否",
             "所属部门": "投资促进局", "工作秘书": "IPB IPB"}),
-    ("ja", {"業種": "石油化学・新素材", "段階": "生産中", "日系企業": "はい", "輸出企業": "いいえ",
+    ("ja", {"業種": "石油化学・新素材", "段階": "操業中", "日系企業": "はい", "輸出企業": "いいえ",
             "所管部門": "投資促進局", "業務担当秘書": "IPB IPB"}),
 ])
 def test_enterprise_export_writes_what_the_list_shows(enterprises, auth, fmt, lang, expected):
