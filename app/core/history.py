@@ -131,9 +131,8 @@ def shown_value(table: str, key: str, value, codes: dict) -> str:
 
     if isinstance(value, dict) and "id" in value:
         return shown_label(value.get("label")) or f"#{value['id']}"
-    if key in codes:
-        label = codes[key].get(value)
-        return "" if label is None and value is None else str(label if label is not None else value)
+    if value in codes.get(key, {}):
+        return str(codes[key][value])
     if isinstance(value, str) and key in _instants(table):
         try:
             return format_display(dt.datetime.fromisoformat(value))
