@@ -68,14 +68,15 @@ class SlaPolicyView(CalendarWarningMixin, HardenedViewMixin, ModelView):
     list_title = _("SLA policies")
     show_title = edit_title = _("SLA policy")
     label_columns = {
-        "code": _("Code"), "name_zh": _("Name (Chinese)"), "name_ja": _("Name (Japanese)"),
+        "name": _("Name"), "name_zh": _("Name (Chinese)"), "name_ja": _("Name (Japanese)"),
         "name_en": _("Name (English)"), "amount": _("Target"), "unit": _("Unit"),
         "warning_percent": _("Warning threshold (percent of time elapsed)"),
         "pause_states": _("Paused in states"),
     }
-    list_columns = ["code", "name_zh", "amount", "unit", "warning_percent"]
-    search_columns = ["code", "name_zh", "name_ja", "name_en", "unit"]
-    show_columns = ["code", "name_zh", "name_ja", "name_en", "amount", "unit",
+    # A policy by its name in the reader's language (its code is the seeds' key, not shown).
+    list_columns = ["name", "amount", "unit", "warning_percent"]
+    search_columns = ["name_zh", "name_ja", "name_en", "unit"]
+    show_columns = ["name_zh", "name_ja", "name_en", "amount", "unit",
                     "warning_percent", "pause_states"]
     edit_columns = ["name_zh", "name_ja", "name_en", "amount", "unit", "warning_percent",
                     "pause_states"]
@@ -132,7 +133,8 @@ class SlaClockView(CalendarWarningMixin, HardenedViewMixin, ModelView):
         "due_at": _("Due at"), "stopped_at": _("Stopped at"), "department": _("Department"),
         "unconfirmed": _("Unconfirmed calendar"),
     }
-    list_columns = ["subject_type", "subject_id", "name", "state", "due_at", "department"]
+    list_columns = ["subject_type", "subject_id", "name", "policy", "state", "due_at",
+                    "department"]
     show_columns = ["subject_type", "subject_id", "name", "policy", "state", "started_at",
                     "due_at", "stopped_at", "department", "unconfirmed"]
     search_columns = ["subject_type", "subject_id", "name", "state", "department", "due_at"]

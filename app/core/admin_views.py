@@ -5,9 +5,10 @@ from flask_appbuilder import ModelView
 from flask_babel import lazy_gettext as _
 from markupsafe import Markup, escape
 
+from app.core.history import shown_value
 from app.core.interface import Interface, ScopedInterface
-from app.core.models import Department, Measure, RecordChange
-from app.core.views import HardenedViewMixin, display_formatters, display_value
+from app.core.models import ABSENT, Department, Measure, RecordChange
+from app.core.views import HardenedViewMixin, display_formatters
 
 ACTIONS = {"create": _("Created"), "update": _("Changed"), "delete": _("Deleted")}
 
@@ -61,12 +62,22 @@ def _changes(change) -> Markup:
     codes = FIELD_VALUES.get(change.table_name, {})
 
     def shown(key, value):
-        return escape(display_value(codes.get(key, {}).get(value, value)))
+        return escape(shown_value(change.table_name, key, value, codes))
 
-    return Markup("<br>".join(
-        f"{escape(labels.get(key, key))}: {shown(key, old)} → {shown(key, new)}"
-        for key, old, new in change.changes
-    ))
+    lines = []
+    for key, old, new in change.changes:
+        label = escape(labels.get(key, key))
+        if old is ABSENT or new is ABSENT:  # a create's, a delete's or an action's own value
+            lines.append(f"{label}: {shown(key, old if new is ABSENT else new)}")
+        else:
+            lines.append(f"{label}: {shown(key, old)} → {shown(key, new)}")
+    return Markup("<br>".join(lines))
+
+
+def _action(code: str) -> str:
+    from app.registers import ACTION_LABELS
+
+    return str(ACTIONS.get(code) or ACTION_LABELS.get(code, code))
 
 
 def register_label(table: str) -> str:
@@ -82,11 +93,12 @@ class RecordChangeView(HardenedViewMixin, ModelView):
     list_title = _("Change history")
     show_title = _("Change")
     label_columns = {
-        "changed_at": _("Changed at"), "table_name": _("Register"), "record_id": _("Record"),
-        "action": _("Action"), "department": _("Owning department"), "changed_by": _("Changed by"),
+        "changed_at": _("Changed at"), "table_name": _("Register"), "record": _("Record"),
+        "record_id": _("Record ID"), "action": _("Action"),
+        "department": _("Owning department"), "changed_by": _("Changed by"),
         "summary": _("Changes"),
     }
-    list_columns = ["changed_at", "table_name", "record_id", "action", "department",
+    list_columns = ["changed_at", "table_name", "record", "action", "department",
                     "changed_by", "summary"]
     show_columns = list_columns
     search_columns = ["table_name", "record_id", "action", "department", "changed_by",
@@ -97,7 +109,7 @@ class RecordChangeView(HardenedViewMixin, ModelView):
         super().__init__(**kwargs)
         self.formatters_columns = {
             **display_formatters(self),
-            "action": lambda code: ACTIONS.get(code, code),
+            "action": _action,
             "table_name": register_label,
             "summary": _changes,
         }

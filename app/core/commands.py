@@ -5,8 +5,6 @@ the model's own rules), then commit — or roll back everything and raise a Comm
 """
 from __future__ import annotations
 
-import datetime as dt
-import decimal
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -16,46 +14,9 @@ from sqlalchemy import inspect
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from app.core.exceptions import CommandError, ForbiddenError, ValidationFailed
-from app.core.models import RecordChange
+from app.core.history import record, snapshot
 from app.core.scope import current_scope, scoped_relationships
 from app.extensions import db
-
-AUDIT_IGNORED = {"id", "changed_on", "changed_by_fk", "created_on", "created_by_fk"}
-
-
-def _jsonable(value):
-    if isinstance(value, (dt.datetime, dt.date)):
-        return value.isoformat()
-    if isinstance(value, decimal.Decimal):
-        return str(value)
-    return value
-
-
-def _snapshot(item) -> dict:
-    # Models name columns the history must not keep (e.g. the hash behind a private link).
-    ignored = AUDIT_IGNORED | set(getattr(item, "__audit_exclude__", ()))
-    return {
-        column.key: _jsonable(getattr(item, column.key))
-        for column in inspect(type(item)).column_attrs
-        if column.key not in ignored
-    }
-
-
-def _record(session, item, action: str, before: dict | None, after: dict | None) -> None:
-    if before is not None and after is not None:
-        changed = {k for k in after if before.get(k) != after[k]}
-        if not changed:
-            return
-        before = {k: before.get(k) for k in changed}
-        after = {k: after[k] for k in changed}
-    session.add(RecordChange(
-        table_name=type(item).__tablename__,
-        record_id=inspect(item).identity[0],
-        action=action,
-        department_id=item.owning_department_id,
-        before=before,
-        after=after,
-    ))
 
 
 def subject_models() -> list[type]:
@@ -96,7 +57,7 @@ class RecordCommands:
 
     @staticmethod
     def before(item) -> Before:
-        return Before(_snapshot(item), item.owning_department_id)
+        return Before(snapshot(item), item.owning_department_id)
 
     # --- checks ------------------------------------------------------------------------------
     def _check_write(self, item, original_department_id: int | None) -> None:
@@ -160,7 +121,7 @@ class RecordCommands:
             session.flush()
             self._check_write(item, None)
             self.after_create(session, item)
-            _record(session, item, "create", None, _snapshot(item))
+            record(session, item, "create", None, snapshot(item))
 
         self._run(work)
 
@@ -169,7 +130,7 @@ class RecordCommands:
             session.add(item)
             session.flush()
             self._check_write(item, before.department_id)
-            _record(session, item, "update", before.values, _snapshot(item))
+            record(session, item, "update", before.values, snapshot(item))
 
         self._run(work)
 
@@ -184,7 +145,7 @@ class RecordCommands:
             for item in items:
                 if not scope.can_write(item.owning_department_id):
                     raise ForbiddenError()
-                _record(session, item, "delete", _snapshot(item), None)
+                record(session, item, "delete", snapshot(item), None)
             _delete_subjects(session, items)
             for item in items:
                 session.delete(item)

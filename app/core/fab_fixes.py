@@ -5,6 +5,9 @@
   meta-schema — several milliseconds, every request, for the same few constant schemas. Here each
   schema is checked once and its validator kept; the arguments are validated as before, with the
   same errors.
+
+And where it shows people code names: roles, permissions and view-menus read by translated
+labels (app.core.security_labels).
 """
 from __future__ import annotations
 
@@ -33,5 +36,8 @@ class _CheckedOnce:
 
 
 def apply() -> None:
+    from app.core import security_labels
+
     if not isinstance(fab_api.jsonschema, _CheckedOnce):
         fab_api.jsonschema = _CheckedOnce()
+    security_labels.install()

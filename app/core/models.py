@@ -14,11 +14,25 @@ from sqlalchemy.orm import declared_attr, relationship
 
 from app.core.timeutil import utcnow
 
+LANGUAGES = ("zh", "ja", "en")
+
+
+def reader_language() -> str:
+    """The request's language (zh outside requests)."""
+    return str(get_locale() or "zh")[:2] if has_request_context() else "zh"
+
 
 def localized(obj, field: str) -> str:
     """``obj.<field>_<lang>`` in the request's language, falling back to Chinese."""
-    lang = str(get_locale() or "zh")[:2] if has_request_context() else "zh"
-    return getattr(obj, f"{field}_{lang}", None) or getattr(obj, f"{field}_zh")
+    return getattr(obj, f"{field}_{reader_language()}", None) or getattr(obj, f"{field}_zh")
+
+
+def shown_label(label) -> str:
+    """A stored label in the reader's language: a plain string, or names by language
+    (``{"zh": …, "ja": …}``) falling back to Chinese."""
+    if isinstance(label, dict):
+        return label.get(reader_language()) or label.get("zh") or next(iter(label.values()), "")
+    return "" if label is None else str(label)
 
 
 class NamedMixin:
@@ -28,8 +42,12 @@ class NamedMixin:
     name_ja = Column(String(100), nullable=False)
     name_en = Column(String(150), nullable=False)
 
-    def __str__(self) -> str:
+    @property
+    def name(self) -> str:
         return localized(self, "name")
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Department(NamedMixin, Model):
@@ -207,18 +225,25 @@ class DepartmentOwnedMixin:
         return cls.department_id.in_(scope.read or ())
 
 
+ABSENT = object()  # a side of a change the row does not have (see RecordChange.changes)
+
+
 class RecordChange(DepartmentOwnedMixin, Model):
-    """One row per create/update/delete made through the command layer (the auditors' history).
+    """One row per write made through the command layer (the auditors' history): create,
+    update, delete or a register's own action (e.g. a work order's "dispatch").
 
     Written in the same transaction as the change itself, so a change and its record stand or
-    fall together. ``before``/``after`` hold only the columns that changed.
+    fall together (app.core.history). ``before``/``after`` hold only the columns that changed,
+    related records with their names; ``record_label`` is how the record was named then.
     """
 
     __tablename__ = "record_change"
     id = Column(Integer, primary_key=True)
     table_name = Column(String(64), nullable=False, index=True)
     record_id = Column(Integer, nullable=False, index=True)
-    action = Column(String(8), nullable=False)  # create / update / delete
+    # A string (a ticket) or names by language ({"zh": …, "ja": …}): see shown_label.
+    record_label = Column(JSON, nullable=True)
+    action = Column(String(24), nullable=False)  # create / update / delete / a register's own
     changed_at = Column(DateTime, default=utcnow, nullable=False, index=True)
     changed_by_fk = Column(Integer, ForeignKey("ab_user.id"), default=_actor_id, nullable=True)
     changed_by = relationship(PuwanUser, foreign_keys=[changed_by_fk], info={"scope_check": False})
@@ -227,8 +252,15 @@ class RecordChange(DepartmentOwnedMixin, Model):
 
     @property
     def changes(self) -> list[tuple[str, object, object]]:
+        """(column, before, after) in the model's column order; a value only one side has is
+        a create's, a delete's or what an action brought (e.g. its reason)."""
         before, after = self.before or {}, self.after or {}
-        return [(key, before.get(key), after.get(key)) for key in sorted(set(before) | set(after))]
+        keys = list(after) + [key for key in before if key not in after]
+        return [(key, before.get(key, ABSENT), after.get(key, ABSENT)) for key in keys]
+
+    @property
+    def record(self) -> str:
+        return shown_label(self.record_label) or f"#{self.record_id}"
 
     @property
     def summary(self) -> RecordChange:

@@ -13,7 +13,9 @@ from flask_appbuilder.security.views import (
     AuthDBView,
     PermissionModelView,
     PermissionViewModelView,
+    RoleListWidget,
     RoleModelView,
+    RoleShowWidget,
     UserDBModelView,
     UserGroupModelView,
     ViewMenuModelView,
@@ -24,6 +26,7 @@ from sqlalchemy.orm import joinedload
 from wtforms.validators import DataRequired
 
 from app.core.models import PuwanUser
+from app.core.security_labels import permission_label, role_label, view_menu_label
 from app.core.views import HardenedViewMixin, display_formatters
 
 JWT_STAMP_CLAIM = "stamp"
@@ -78,8 +81,23 @@ class PuwanUserDBModelView(HardenedViewMixin, UserDBModelView):
 
 
 # FAB leaves some security columns unlabelled, so they showed in English (also in filters).
+# Roles, permissions and view-menus show by their labels (app.core.security_labels).
+class PuwanRoleListWidget(RoleListWidget):
+    template = "puwan/widgets/role_list.html"  # FAB's prints the cells unformatted
+
+
+class PuwanRoleShowWidget(RoleShowWidget):
+    template = "puwan/widgets/role_show.html"
+
+
 class PuwanRoleModelView(HardenedViewMixin, RoleModelView):
-    label_columns = {**RoleModelView.label_columns, "user": _("User")}
+    label_columns = {**RoleModelView.label_columns, "user": _("User"), "groups": _("Groups")}
+    list_widget = PuwanRoleListWidget
+    show_widget = PuwanRoleShowWidget
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.formatters_columns = {**display_formatters(self), "name": role_label}
 
 
 class PuwanGroupModelView(HardenedViewMixin, UserGroupModelView):
@@ -88,17 +106,25 @@ class PuwanGroupModelView(HardenedViewMixin, UserGroupModelView):
         "users": _("Users"), "roles": _("Roles"),
     }
 
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.formatters_columns = display_formatters(self)
+
 
 class PuwanPermissionViewModelView(HardenedViewMixin, PermissionViewModelView):
     label_columns = {**PermissionViewModelView.label_columns, "role": _("Role")}
 
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.formatters_columns = display_formatters(self)
+
 
 class PuwanPermissionModelView(HardenedViewMixin, PermissionModelView):
-    pass
+    formatters_columns = {"name": permission_label}
 
 
 class PuwanViewMenuModelView(HardenedViewMixin, ViewMenuModelView):
-    pass
+    formatters_columns = {"name": view_menu_label}
 
 
 class PuwanAuthDBView(AuthDBView):

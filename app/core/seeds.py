@@ -115,6 +115,9 @@ def parse_roles(path: Path) -> list:
     entries = _load(path)
     for entry in entries:
         _require(path, entry, "name", "grants")
+        label = entry.get("label")
+        if label is not None and not (isinstance(label, dict) and label.get("zh")):
+            raise SeedError(path, entry.line, "'label' must give the name by language: {zh: …}")
         for grant in entry["grants"]:
             if not (isinstance(grant, list) and len(grant) == 2):
                 raise SeedError(path, entry.line, f"grant must be [view, permission]: {grant!r}")

@@ -18,6 +18,7 @@ from flask_appbuilder.urltools import get_filter_args, get_order_args
 from flask_appbuilder.widgets import ListWidget
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _
+from markupsafe import Markup
 from marshmallow import ValidationError
 from sqlalchemy import Boolean
 from wtforms import BooleanField
@@ -25,7 +26,7 @@ from wtforms import BooleanField
 from app.core import interface
 from app.core.commands import RecordCommands
 from app.core.exceptions import CommandError, ForbiddenError, NotFoundError
-from app.core.models import Department
+from app.core.models import Department, reader_language
 from app.core.scope import current_scope, may_write, scoped_relationships
 from app.core.timeutil import format_display
 from app.extensions import db
@@ -63,6 +64,9 @@ def display_value(value):
         return yes_no(value)
     if isinstance(value, dt.datetime):
         return format_display(value)
+    if isinstance(value, (list, tuple)):  # a relation's records (e.g. a user's roles): by name
+        separator = ", " if reader_language() == "en" else "、"
+        return separator.join(str(display_value(v)) for v in value)
     return value
 
 
@@ -293,10 +297,13 @@ class ScopedModelView(HardenedViewMixin, ModelView):
     # --- form helpers ----------------------------------------------------------------------------
     def _command_failed(self, form, error: CommandError) -> None:
         g._puwan_form_status = error.status
+        flash(str(error.message), "danger")
         for field, messages in error.errors.items():
             if field in form:
                 form[field].errors = list(form[field].errors) + [str(m) for m in messages]
-        flash(str(error.message), "danger")
+            else:  # no box to show it by: said with the field's label
+                label = self.label_columns.get(field, field)
+                flash(f"{label}: {'; '.join(str(m) for m in messages)}", "danger")
 
     def _render_form(self, template, title, widgets, **extra):
         status = g.pop("_puwan_form_status", 200 if request.method == "GET" else 422)
@@ -443,17 +450,20 @@ class ScopedModelView(HardenedViewMixin, ModelView):
             download_name=f"{name}.xlsx",
         )
 
-    @staticmethod
-    def _export_value(item, column):
+    def _export_value(self, item, column):
+        """A cell as the page shows it: the list's formatter (translated labels, Shanghai
+        times, related records by name), as text."""
         value = item
         for part in column.split("."):
             value = getattr(value, part, None) if value is not None else None
         if callable(value):
             value = value()
-        value = display_value(value)
-        if isinstance(value, (int, float)):
+        value = self.formatters_columns.get(column, display_value)(value)
+        if isinstance(value, Markup):  # a formatter's link or markup: its text
+            value = value.striptags()
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
             return value
-        value = str(value)
+        value = "" if value is None else str(value)
         # A cell starting like a formula would run in Excel (CSV injection): keep it text.
         return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 

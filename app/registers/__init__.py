@@ -7,6 +7,9 @@ TABLE_LABELS = {module.TABLE: module.LABEL for module in REGISTERS}
 # Table name -> {column: translated label}, to show changed fields by their names.
 FIELD_LABELS = {module.TABLE: module.FIELD_LABELS for module in REGISTERS}
 FIELD_VALUES = {module.TABLE: module.FIELD_VALUES for module in REGISTERS}
+# Action code -> translated label, for the registers' own actions (e.g. "dispatch").
+ACTION_LABELS = {action: label for module in REGISTERS
+                 for action, label in getattr(module, "ACTION_LABELS", {}).items()}
 # Table name -> model, for records that SLA clocks measure.
 SUBJECT_MODELS = {module.TABLE: module.MODEL for module in REGISTERS}
 

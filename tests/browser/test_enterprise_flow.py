@@ -12,7 +12,7 @@ SHOTS = Path(__file__).with_name("screenshots")
 
 TEXT = {
     "zh": {"menu": "台账", "list": "企业", "saved": "记录已添加", "industry": "汽车及零部件"},
-    "ja": {"menu": "台帳", "list": "企業", "saved": "行を追加しました", "industry": "自動車・部品"},
+    "ja": {"menu": "台帳", "list": "企業", "saved": "レコードを追加しました", "industry": "自動車・部品"},
     "en": {"menu": "Registers", "list": "Enterprises", "saved": "Added Row",
            "industry": "Automotive and parts"},
 }

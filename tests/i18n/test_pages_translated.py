@@ -54,17 +54,13 @@ def _data_words(app):
         from flask import current_app
 
         sm = current_app.appbuilder.sm
-        for role in sm.get_all_roles():
-            words |= set(re.findall(r"[A-Za-z]+", role.name))
-        for model in (sm.permission_model, sm.viewmenu_model):
-            for row in sm.session.query(model):
-                words |= set(re.findall(r"[A-Za-z]+", row.name))
-        # Reference data keeps an English name column of its own (data, not UI).
+        # Roles, permissions, view-menus and SLA policies show by translated labels, not by
+        # their names and codes. Reference data keeps an English name column of its own.
         from app.clocks.models import SlaPolicy
         from app.core.models import Department, Measure
 
-        words |= {p.code for p in sm.session.query(SlaPolicy)}
-
+        for text in [p.name_en for p in sm.session.query(SlaPolicy)]:
+            words |= set(re.findall(r"[A-Za-z]+", text))
         for text in [d.name_en + " " + d.code for d in sm.session.query(Department)] + [
                 m.title_en for m in sm.session.query(Measure)]:
             words |= set(re.findall(r"[A-Za-z]+", text))

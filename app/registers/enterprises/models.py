@@ -7,7 +7,7 @@ from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, or_
 from sqlalchemy.orm import relationship
 
 from app.core.exceptions import ValidationFailed
-from app.core.models import AuditMixin, DepartmentOwnedMixin, PuwanUser
+from app.core.models import AuditMixin, DepartmentOwnedMixin, PuwanUser, localized
 from app.registers.enterprises.validators import is_valid_uscc, normalize_uscc
 
 INDUSTRIES = {
@@ -70,7 +70,8 @@ class Enterprise(AuditMixin, DepartmentOwnedMixin, Model):
         return str(STAGES.get(self.stage, self.stage))
 
     def __str__(self) -> str:
-        return self.name_zh
+        # In the reader's language where the enterprise has a name in it.
+        return localized(self, "name")
 
 
 USCC_ERROR = _(

@@ -1,8 +1,15 @@
 from flask_babel import lazy_gettext as _
 
 from app.registers.workorders.charts import WorkOrderDashboardView
+from app.registers.workorders.lifecycle import TRANSITIONS
 from app.registers.workorders.models import WorkOrder
-from app.registers.workorders.views import FIELD_VALUES, LABELS, WorkOrderApi, WorkOrderView
+from app.registers.workorders.views import (
+    EVENT_LABELS,
+    FIELD_VALUES,
+    LABELS,
+    WorkOrderApi,
+    WorkOrderView,
+)
 
 __all__ = ["FIELD_VALUES", "register"]
 
@@ -16,7 +23,13 @@ FIELD_LABELS = {
     "handler_id": LABELS["handler"],
     "enterprise_id": LABELS["enterprise"],
     "service_type_id": LABELS["service_type"],
+    # What an action brings that no column keeps (app.core.history's ``extra``).
+    "reason": _("Reason"),
+    "attachment": _("Attachment"),
 }
+# The history names each lifecycle action as its button does.
+ACTION_LABELS = {"attach": EVENT_LABELS["attach"],
+                 **{action: t.label for action, t in TRANSITIONS.items()}}
 
 
 def register(appbuilder) -> None:

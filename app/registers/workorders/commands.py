@@ -22,6 +22,7 @@ from app.clocks.service import (
 )
 from app.core.commands import RecordCommands
 from app.core.exceptions import CommandError, ForbiddenError, NotFoundError, ValidationFailed
+from app.core.history import record, snapshot
 from app.core.models import Department, PuwanUser, current_actor
 from app.core.scope import current_scope
 from app.registers.workorders.lifecycle import STATE_LABELS, TRANSITIONS, Actor, State
@@ -108,13 +109,16 @@ class WorkOrderCommands(RecordCommands):
 
         def work(session):
             now = _now(self.now)
-            before = order.state
+            before, values = order.state, snapshot(order)
             note = getattr(self, f"_do_{action}")(session, order, data, now)
             if transition.target is not None:
                 order.state = str(transition.target)
                 self._sync_pauses(session, order, now)
             _event(order, action, before, order.state, note, at=now)
             session.flush()
+            # The history row names the action; a reason no column keeps goes with it.
+            record(session, order, action, values, snapshot(order),
+                   extra={"reason": data.get("reason")})
 
         self._run(work)
         return order
@@ -279,6 +283,8 @@ def add_attachment(order: WorkOrder, filename: str, content_type: str, data: byt
             size=len(data), stored_name=stored))
         _event(order, "attach", order.state, order.state, filename[:255])
         session.flush()
+        values = snapshot(order)
+        record(session, order, "attach", values, values, extra={"attachment": filename[:255]})
 
     try:
         commands._run(work)

@@ -13,7 +13,7 @@ from app.registers.enterprises.models import Enterprise
 
 CHANNELS = {
     "hotline": _("Hotline"), "email": _("E-mail"), "wechat": _("WeChat"),
-    "portal": _("Web portal"), "walk_in": _("Walk-in"), "office_day": _("Office day"),
+    "portal": _("Web portal"), "walk_in": _("Walk-in"), "office_day": _("Deputy directors' office day"),
     "open311": _("Open311 API"),
 }
 CATEGORIES = {

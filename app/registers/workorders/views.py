@@ -40,6 +40,13 @@ ENTRY_COLUMNS = [
     "channel", "received_at", "enterprise", "contact_name", "contact_phone", "contact_email",
     "language", "service_type", "category", "subject", "content",
 ]
+# The fields of the action forms on the order's page, as their errors name them.
+ACTION_FIELD_LABELS = {
+    **LABELS, "department": LABELS["handling_department"],
+    "attitude": LABELS["rating_attitude"], "quality": LABELS["rating_quality"],
+    "efficiency": LABELS["rating_efficiency"], "comment": LABELS["rating_comment"],
+    "days": _("Working days"), "reason": _("Reason"), "file": _("Attachments"),
+}
 FIELD_VALUES = {"channel": CHANNELS, "category": CATEGORIES, "language": LANGUAGES,
                 "state": STATE_LABELS, "rating": RATINGS}
 
@@ -143,7 +150,8 @@ class WorkOrderView(ScopedModelView):
             WorkOrderCommands().perform(order, action, data)
         except CommandError as error:
             messages = [str(error.message)] + [
-                f"{LABELS.get(k, k)}: {'; '.join(map(str, v))}" for k, v in error.errors.items()]
+                f"{ACTION_FIELD_LABELS.get(k, k)}: {'; '.join(map(str, v))}"
+                for k, v in error.errors.items()]
             for message in messages:
                 flash(message, "danger")
             widgets = self._show(pk)
@@ -198,16 +206,29 @@ def _timeline(order):
         {"at": format_display(e.at), "action": TRANSITIONS[e.action].label
             if e.action in TRANSITIONS else EVENT_LABELS.get(e.action, e.action),
          "to": STATE_LABELS.get(e.to_state, e.to_state or ""),
-         "actor": str(e.actor) if e.actor else "", "note": e.note or ""}
+         "actor": str(e.actor) if e.actor else "", "note": _note(e)}
         for e in order.events
     ]
+
+
+def _note(event) -> str:
+    """A dispatch's note names the department in the dispatcher's language: shown in the
+    reader's."""
+    if event.action == "dispatch" and event.note:
+        department = next((d for d in _departments()
+                           if event.note in (d.name_zh, d.name_ja, d.name_en)), None)
+        if department is not None:
+            return str(department)
+    return event.note or ""
 
 
 def _departments():
     from app.core.models import Department
     from app.extensions import db
 
-    return db.session.query(Department).order_by(Department.id).all()
+    if "_puwan_departments" not in g:  # (the timeline and the dispatch form: read once)
+        g._puwan_departments = db.session.query(Department).order_by(Department.id).all()
+    return g._puwan_departments
 
 
 class WorkOrderApi(ScopedRestApi):

@@ -86,4 +86,4 @@ def test_openapi_spec_documents_the_enterprise_api(client, auth):
 def test_list_shows_industry_and_stage_in_the_users_language(auth, enterprises):
     enterprises.create("IPB", industry="automotive", stage="producing")
     html = auth.client("ipb", lang="ja").get("/enterprises/list/").get_data(as_text=True)
-    assert "自動車・部品" in html and "生産中" in html
+    assert "自動車・部品" in html and "操業中" in html

@@ -1,0 +1,141 @@
+"""The change history (Audit → Change history): one readable row for every write.
+
+Rows are written by the command that makes the change, in its transaction
+(app.core.commands). Each keeps only what really changed (an empty value replaced by another
+empty one is no change), the related records with their names and the record's own label *as
+they were at the time* (so a renamed or deleted record still reads as it did, and the list
+needs no query per row), and the action: create / update / delete, or a register's own (e.g. a
+work order's "dispatch"). Values are shown in the reader's language and time zone.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+from functools import cache
+
+from flask_appbuilder import Model
+from sqlalchemy import DateTime, inspect
+from sqlalchemy.orm import RelationshipDirection
+
+from app.core.models import LANGUAGES, RecordChange, shown_label
+from app.core.timeutil import format_display
+
+AUDIT_IGNORED = {"id", "changed_on", "changed_by_fk", "created_on", "created_by_fk"}
+
+
+def _jsonable(value):
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    return value
+
+
+def snapshot(item) -> dict:
+    """The record's columns as JSON values, in the model's column order."""
+    # Models name columns the history must not keep (e.g. the hash behind a private link).
+    ignored = AUDIT_IGNORED | set(getattr(item, "__audit_exclude__", ()))
+    return {
+        column.key: _jsonable(getattr(item, column.key))
+        for column in inspect(type(item)).column_attrs
+        if column.key not in ignored
+    }
+
+
+def label_of(obj) -> str | dict[str, str]:
+    """How a record is named: its names by language where it has them (``name_zh`` …),
+    otherwise its ``str()`` (a work order's ticket, a user's full name)."""
+    names = {lang: getattr(obj, f"name_{lang}", None) for lang in LANGUAGES}
+    if names["zh"]:
+        return {lang: name for lang, name in names.items() if name}
+    return str(obj)
+
+
+@cache
+def _references(model) -> dict[str, type]:
+    """Foreign-key column -> the model it points at (many-to-one relations)."""
+    mapper = inspect(model)
+    out = {}
+    for rel in mapper.relationships:
+        if rel.direction is not RelationshipDirection.MANYTOONE or len(rel.local_columns) != 1:
+            continue
+        key = mapper.get_property_by_column(next(iter(rel.local_columns))).key
+        if key not in AUDIT_IGNORED:
+            out[key] = rel.mapper.class_
+    return out
+
+
+def _named(session, model, values: dict | None) -> dict | None:
+    """Foreign keys as ``{"id": …, "label": …}``: the related record's name at the time."""
+    if not values:
+        return values
+    for key, target in _references(model).items():
+        if values.get(key) is not None:
+            related = session.get(target, values[key])
+            values[key] = {"id": values[key],
+                           "label": label_of(related) if related is not None else None}
+    return values
+
+
+def _empty(value) -> bool:
+    return value is None or value == ""
+
+
+def _same(old, new) -> bool:
+    return old == new or (_empty(old) and _empty(new))
+
+
+def record(session, item, action: str, before: dict | None, after: dict | None,
+           extra: dict | None = None) -> None:
+    """Add the history row of a write (before/after: ``snapshot()``s, None for a create's
+    before and a delete's after). ``extra``: what the action brought that no column keeps
+    (e.g. the reason given for a return); a value already shown by a column is left out.
+    An edit that changed nothing leaves no row; any other action always leaves one."""
+    if before is not None and after is not None:
+        changed = [k for k in after if not _same(before.get(k), after[k])]
+        before = {k: before.get(k) for k in changed}
+        after = {k: after[k] for k in changed}
+    else:
+        before = None if before is None else {k: v for k, v in before.items() if not _empty(v)}
+        after = None if after is None else {k: v for k, v in after.items() if not _empty(v)}
+    shown = list((after or {}).values())
+    extra = {k: v for k, v in (extra or {}).items() if not _empty(v) and v not in shown}
+    if action == "update" and not after and not extra:
+        return
+    model = type(item)
+    if extra:
+        after = {**(after or {}), **extra}
+    session.add(RecordChange(
+        table_name=model.__tablename__,
+        record_id=inspect(item).identity[0],
+        record_label=label_of(item),
+        action=action,
+        department_id=item.owning_department_id,
+        before=_named(session, model, before),
+        after=_named(session, model, after),
+    ))
+
+
+# --- reading ---------------------------------------------------------------------------------
+@cache
+def _instants(table: str) -> frozenset[str]:
+    """The table's instant columns (naive UTC): shown in the display time zone."""
+    columns = Model.metadata.tables[table].columns if table in Model.metadata.tables else ()
+    return frozenset(c.key for c in columns if isinstance(c.type, DateTime))
+
+
+def shown_value(table: str, key: str, value, codes: dict) -> str:
+    """A stored value as the reader sees it: a related record by its name, a code by its
+    translated label, an instant in the display time zone, yes/no for booleans."""
+    from app.core.views import display_value
+
+    if isinstance(value, dict) and "id" in value:
+        return shown_label(value.get("label")) or f"#{value['id']}"
+    if value in codes.get(key, {}):
+        return str(codes[key][value])
+    if isinstance(value, str) and key in _instants(table):
+        try:
+            return format_display(dt.datetime.fromisoformat(value))
+        except ValueError:
+            return value
+    return str(display_value(value))
