@@ -131,6 +131,9 @@ class HardenedViewMixin:
         if not self._deletes():
             self.exclude_route_methods = {*self.exclude_route_methods, "delete"}
         super().__init__(**kwargs)
+        # The list builds its rows itself: related columns come with the page's query.
+        if hasattr(self.datamodel, "eager_load"):
+            self.datamodel.eager_load(self.list_columns, record_columns(self))
         if "delete" in self.exclude_route_methods:
             for name in self.delete_actions & set(self.actions):
                 permission = self.get_action_permission_name(name)
@@ -281,8 +284,6 @@ class ScopedModelView(HardenedViewMixin, ModelView):
         super().__init__(**kwargs)
         self.formatters_columns = display_formatters(self)
         self.commands = RecordCommands(self.datamodel.obj)
-        if hasattr(self.datamodel, "eager_load"):
-            self.datamodel.eager_load(self.list_columns, record_columns(self))
 
     def render_template(self, template, **kwargs):
         return super().render_template(template, view=self, **kwargs)

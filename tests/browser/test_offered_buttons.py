@@ -8,7 +8,7 @@ from tests.browser.conftest import log_in
 pytestmark = pytest.mark.browser
 
 TEXT = {"zh": {"actions": "操作", "delete": "删除", "yes": "是"},
-        "ja": {"actions": "アクション", "delete": "削除", "yes": "はい"}}
+        "ja": {"actions": "操作", "delete": "削除", "yes": "はい"}}
 
 
 @pytest.mark.parametrize("lang", ["zh", "ja"])
