@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from app.core.exceptions import CommandError, ForbiddenError, ValidationFailed
 from app.core.models import RecordChange
-from app.core.scope import current_scope, scoped_relationships
+from app.core.scope import current_scope, scoped_relationships, visibility_clause
 from app.extensions import db
 
 AUDIT_IGNORED = {"id", "changed_on", "changed_by_fk", "created_on", "created_by_fk"}
@@ -57,6 +57,20 @@ def _record(session, item, action: str, before: dict | None, after: dict | None)
     ))
 
 
+def _readable(record) -> bool:
+    """The user may read ``record`` by the rule its own lists apply (visibility_clause: e.g. the
+    Japanese window reads every Japanese-funded enterprise, not only its department's)."""
+    model = type(record)
+    clause = visibility_clause(model)
+    if clause is None:
+        return True
+    identity = inspect(record).identity
+    if identity is None:  # not stored yet: nobody else's
+        return True
+    pk = inspect(model).primary_key[0]
+    return db.session.query(pk).filter(pk == identity[0], clause).first() is not None
+
+
 @dataclass(frozen=True)
 class Before:
     """A record as it was before an edit: take it before the form or JSON touches the item."""
@@ -88,8 +102,11 @@ class RecordCommands:
             if rel.key == "department" or target is None:
                 continue
             # "read": pointing at any record the user may see is fine (e.g. an order's enterprise)
-            allowed = scope.can_read if rel.info.get("scope_check") == "read" else scope.can_write
-            if not allowed(target.owning_department_id):
+            if rel.info.get("scope_check") == "read":
+                allowed = _readable(target)
+            else:
+                allowed = scope.can_write(target.owning_department_id)
+            if not allowed:
                 raise ValidationFailed(
                     errors={rel.key: [_("This record belongs to another department.")]}
                 )
