@@ -263,6 +263,7 @@ class SupervisionView(HardenedViewMixin, ModelView):
     list_columns = ["opened_at", "subject", "reason", "department", "note", "closed_at"]
     show_columns = list_columns
     search_columns = ["opened_at", "reason", "department", "note", "closed_at"]
+    order_columns = ["opened_at", "reason", "closed_at"]
     base_order = ("opened_at", "desc")
 
     def __init__(self, **kwargs):

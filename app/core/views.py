@@ -228,7 +228,7 @@ class ScopedModelView(HardenedViewMixin, ModelView):
                 "can_show", self.class_permission_name):
             url = url_for(f"{self.endpoint}.show", pk="__pk__")
             for row, pk in zip(values, pks, strict=True):
-                row[link] = Markup('<a href="{}">{}</a>').format(
+                row[link] = Markup('<a href="{}" style="white-space:nowrap">{}</a>').format(
                     url.replace("__pk__", str(pk)), row[link])
         widgets["list"] = self.list_widget(
             label_columns=self.label_columns, include_columns=self.list_columns,

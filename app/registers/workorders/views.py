@@ -87,6 +87,15 @@ def clock_state_label(clock) -> str:
     return state
 
 
+def _nowrap(format_time):
+    """A time kept on one line in a narrow column."""
+    def formatted(value):
+        text = format_time(value)
+        return Markup('<span style="white-space:nowrap">{}</span>').format(text) if text else ""
+
+    return formatted
+
+
 def shanghai_to_utc(value: dt.datetime | None) -> dt.datetime | None:
     """Times typed without a zone are Shanghai time; they are stored as naive UTC."""
     if value is None:
@@ -145,7 +154,8 @@ class WorkOrderView(ScopedModelView):
     add_form_extra_fields = _choices()
     edit_form_extra_fields = {key: _choices()[key] for key in ("language", "enterprise")}
     formatters_columns = {**{key: coded(mapping) for key, mapping in FIELD_VALUES.items()},
-                          "clock": clock_state_label, "clock_due_at": format_due}
+                          "clock": clock_state_label, "clock_due_at": _nowrap(format_due),
+                          "received_at": _nowrap(format_display)}
     method_permission_name = {"export": "export", "transition": "transition",
                               "attachment": "show", "upload": "transition"}
     # Work orders are the zone's record of its promises: they are closed, never deleted.

@@ -25,8 +25,9 @@ $(function () {
       },
       templateResult: function (item) {
         if (!item.id || !item.uscc) { return item.text; }
+        // (the detail line keeps the row's colour, readable on the highlighted row too)
         return $("<div>").append($("<strong>").text(item.name)).append(
-          $("<div class='text-muted small'>").text(item.uscc + " · " + item.department));
+          $("<div class='small' style='opacity:.8'>").text(item.uscc + " · " + item.department));
       }
     });
   });
