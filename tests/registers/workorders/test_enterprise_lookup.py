@@ -134,3 +134,13 @@ def test_dispatcher_posts_an_order_for_another_departments_enterprise_by_api(
         orders, edb_enterprise):
     pk = orders.create(username="office", enterprise=edb_enterprise)
     assert pk
+
+
+def test_staff_cannot_post_an_order_for_another_departments_enterprise_by_api(
+        app, orders, edb_enterprise):
+    resp = orders.client.post("/api/v1/workorder/", headers=orders.headers("ipb"), json={
+        "channel": "hotline", "subject": "来电咨询", "content": "企业来电咨询补贴",
+        "service_type": 1, "category": "general", "language": "zh",
+        "enterprise": edb_enterprise})
+    assert resp.status_code == 422
+    assert _order(app) is None
