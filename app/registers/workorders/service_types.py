@@ -9,6 +9,7 @@ from flask_appbuilder import ModelView
 from flask_babel import lazy_gettext as _
 from wtforms.validators import DataRequired, Regexp
 
+from app.core.admin_views import NAMED_LABELS
 from app.core.interface import Interface
 from app.core.views import HardenedViewMixin
 from app.registers.workorders.models import ServiceType
@@ -23,11 +24,8 @@ class ServiceTypeView(HardenedViewMixin, ModelView):
     base_permissions = ["can_list", "can_show", "can_add", "can_edit"]
     list_title = _("Service types")
     show_title = add_title = edit_title = _("Service type")
-    label_columns = {
-        "code": _("Code"), "name_zh": _("Name (Chinese)"), "name_ja": _("Name (Japanese)"),
-        "name_en": _("Name (English)"),
-    }
-    list_columns = ["code", "name_zh", "name_ja", "name_en"]
+    label_columns = NAMED_LABELS
+    list_columns = list(NAMED_LABELS)
     show_columns = add_columns = search_columns = list_columns
     edit_columns = ["name_zh", "name_ja", "name_en"]
     # (a name of blanks is no name: FAB's own check lets it through)

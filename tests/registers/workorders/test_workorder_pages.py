@@ -7,6 +7,7 @@ from app.clocks.models import SlaClock
 from app.clocks.sweep import sweep
 from app.extensions import db
 from tests.clocks.conftest import at
+from tests.core.test_list_at_scale import page_queries
 
 
 def _list_row(html: str, pk: int) -> str:
@@ -57,24 +58,12 @@ def test_the_ticket_links_to_the_order_page(orders, auth):
 
 
 def test_the_list_pages_rows_with_their_clocks_in_a_fixed_number_of_queries(app, orders, auth):
-    from tests.core.test_list_at_scale import Statements
-
     office = auth.client("office", lang="zh")
-
-    def queries() -> int:
-        office.get("/workorders/list/")
-        counter = Statements(app)
-        try:
-            assert office.get("/workorders/list/").status_code == 200
-        finally:
-            counter.close()
-        return counter.n
-
     orders.create()
-    few = queries()
+    few = page_queries(app, office, "/workorders/list/")
     for _n in range(6):
         orders.dispatched("IPB")
-    assert queries() == few
+    assert page_queries(app, office, "/workorders/list/") == few
 
 
 def _fields(html: str) -> list[str]:
