@@ -15,11 +15,13 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    func,
+    select,
     text,
 )
-from sqlalchemy.orm import relationship
+from sqlalchemy.orm import column_property, relationship
 
-from app.core.models import AuditMixin, DepartmentOwnedMixin, NamedMixin
+from app.core.models import AuditMixin, DepartmentOwnedMixin, NamedMixin, PuwanUser
 from app.core.timeutil import utcnow
 from app.sla.policies import Policy, Unit
 
@@ -109,6 +111,11 @@ class Notice(DepartmentOwnedMixin, Model):
     """An in-app notice to a department (the built-in SLA listener writes these)."""
 
     __tablename__ = "notice"
+    # The top bar counts a department's unread notices on every page: only those are indexed.
+    __table_args__ = (
+        Index("ix_notice_unread", "department_id", sqlite_where=text("read_at IS NULL"),
+              postgresql_where=text("read_at IS NULL")),
+    )
     id = Column(Integer, primary_key=True)
     created_at = Column(DateTime, nullable=False, default=utcnow, index=True)
     # What happened, rendered in the reader's language: e.g. kind "breached" of clock "dispatch".
@@ -126,6 +133,15 @@ class Notice(DepartmentOwnedMixin, Model):
         return self
 
 
+# Counted in the query that loads the user for a request (app.core.security loads the
+# "per_request" group), so the top bar's count costs no query of its own on any page.
+PuwanUser.unread_notices = column_property(
+    select(func.count(Notice.id))
+    .where(Notice.department_id == PuwanUser.department_id, Notice.read_at.is_(None))
+    .correlate_except(Notice).scalar_subquery(),
+    deferred=True, group="per_request")
+
+
 class Supervision(DepartmentOwnedMixin, Model):
     """督办: the Office supervising a record; opened automatically when a clock is breached."""
 
@@ -139,3 +155,8 @@ class Supervision(DepartmentOwnedMixin, Model):
     note = Column(Text)
     transition_id = Column(Integer, ForeignKey("sla_transition.id", ondelete="SET NULL"),
                            unique=True)
+
+    @property
+    def subject(self) -> Supervision:
+        # The list shows the supervised record by its label, which its formatter looks up.
+        return self

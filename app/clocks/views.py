@@ -3,16 +3,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import flash, redirect
+from flask import current_app, flash, g, redirect, url_for
 from flask_appbuilder import ModelView
 from flask_appbuilder.actions import action
 from flask_babel import lazy_gettext as _
+from markupsafe import Markup
 from wtforms import SelectField, SelectMultipleField
 
-from app.clocks.models import CalendarOverride, Notice, SlaClock, SlaPolicy
+from app.clocks.models import CalendarOverride, Notice, SlaClock, SlaPolicy, Supervision
 from app.clocks.service import load_calendar
+from app.core.home import Row, Section, counted, list_url, may, register_section
 from app.core.interface import Interface, ScopedInterface
-from app.core.timeutil import format_due, utcnow
+from app.core.timeutil import format_display, format_due, utcnow
 from app.core.views import HardenedViewMixin, display_formatters
 from app.extensions import db
 from app.sla.calendar import SHANGHAI
@@ -185,10 +187,121 @@ class NoticeView(HardenedViewMixin, ModelView):
         return redirect(self.get_redirect())
 
 
+SUPERVISION_REASONS = {"breach": _("A promise was broken (opened automatically)"),
+                       "office": _("Opened by the Office")}
+
+
+class SubjectInterface(ScopedInterface):
+    """Rows that name a record of any register (``subject_type``, ``subject_id``): the records a
+    page shows are read once, one query per register, for their labels and links (and only
+    those the user may read)."""
+
+    def get_values(self, lst, list_columns):
+        lst = list(lst)
+        _load_subjects(lst)
+        return super().get_values(lst, list_columns)
+
+    def get_values_item(self, item, show_columns):
+        _load_subjects([item])
+        return super().get_values_item(item, show_columns)
+
+
+def _load_subjects(rows) -> None:
+    from collections import defaultdict
+
+    from app.clocks.outbox import _subject_models
+    from app.core.scope import visibility_clause
+
+    wanted = defaultdict(set)
+    for row in rows:
+        wanted[row.subject_type].add(row.subject_id)
+    labels = g.setdefault("_puwan_subjects", {})
+    for table, ids in wanted.items():
+        model = _subject_models().get(table)
+        if model is None:
+            continue
+        query = db.session.query(model).filter(model.id.in_(ids))
+        clause = visibility_clause(model)
+        for record in query if clause is None else query.filter(clause):
+            labels[(table, record.id)] = str(record)
+
+
+def _show_endpoint(table: str) -> str | None:
+    """The page of a register's record, if the user may open it."""
+    appbuilder = current_app.appbuilder
+    for view in appbuilder.baseviews:
+        model = getattr(getattr(view, "datamodel", None), "obj", None)
+        if (getattr(model, "__tablename__", None) == table and hasattr(view, "show")
+                and appbuilder.sm.has_access("can_show", view.class_permission_name)):
+            return f"{view.endpoint}.show"
+    return None
+
+
+def subject_link(row) -> str:
+    """The supervised record by its own label (an order's ticket), linked to its page; by its
+    register and number where the user may not read it."""
+    from app.core.admin_views import register_label
+
+    label = g.get("_puwan_subjects", {}).get((row.subject_type, row.subject_id))
+    if label is None:
+        return f"{register_label(row.subject_type)} #{row.subject_id}"
+    endpoint = _show_endpoint(row.subject_type)
+    if endpoint is None:
+        return label
+    return Markup('<a href="{}">{}</a>').format(url_for(endpoint, pk=row.subject_id), label)
+
+
+class SupervisionView(HardenedViewMixin, ModelView):
+    """督办 entries: each department sees those on its own work, the Office and readers all."""
+
+    route_base = "/supervision"
+    datamodel = SubjectInterface(Supervision)
+    base_permissions = ["can_list", "can_show"]
+    list_title = _("Supervision")
+    show_title = _("Supervision entry")
+    label_columns = {"opened_at": _("Opened at"), "subject": _("Supervised record"),
+                     "reason": _("Reason"), "department": _("Supervised department"),
+                     "note": _("Note"), "closed_at": _("Closed at")}
+    list_columns = ["opened_at", "subject", "reason", "department", "note", "closed_at"]
+    show_columns = list_columns
+    search_columns = ["opened_at", "reason", "department", "note", "closed_at"]
+    order_columns = ["opened_at", "reason", "closed_at"]
+    base_order = ("opened_at", "desc")
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.formatters_columns = {**display_formatters(self), "subject": subject_link,
+                                   "reason": lambda r: SUPERVISION_REASONS.get(r, r)}
+        self.datamodel.eager_load(self.list_columns, self.show_columns)
+
+
+def unread_notices(actor) -> Section | None:
+    """The notices to the user's department that nobody has read yet, newest first."""
+    if not may("can_list", "NoticeView"):
+        return None
+    query = (db.session.query(Notice)
+             .filter(Notice.department_id == actor.department_id, Notice.read_at.is_(None))
+             .order_by(Notice.created_at.desc(), Notice.id.desc()))
+    count, rows = counted(query)
+    endpoints = {}
+    for (notice,) in rows:
+        if notice.subject_type not in endpoints:
+            endpoints[notice.subject_type] = _show_endpoint(notice.subject_type)
+    return Section(
+        "notices", _("Unread notices"), count, (_("Time"), _("Notice")),
+        [Row(cells=[format_display(n.created_at), notice_text(n)],
+             url=url_for(endpoints[n.subject_type], pk=n.subject_id)
+             if endpoints[n.subject_type] else None) for (n,) in rows],
+        url=list_url("NoticeView", department=actor.department_id), css="info")
+
+
 def register(appbuilder) -> None:
+    register_section("clocks.notices", unread_notices)
     appbuilder.add_view(NoticeView, "Notices", label=_("Notices"), icon="fa-bell",
                         category="SLA", category_label=_("Service promises"),
                         category_icon="fa-clock-o")
+    appbuilder.add_view(SupervisionView, "Supervision", label=_("Supervision"), icon="fa-flag",
+                        category="SLA")
     appbuilder.add_view(SlaClockView, "SLA clocks", label=_("SLA clocks"), icon="fa-clock-o",
                         category="SLA")
     appbuilder.add_view(SlaPolicyView, "SLA policies", label=_("SLA policies"),

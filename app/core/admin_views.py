@@ -11,6 +11,11 @@ from app.core.models import ABSENT, Department, Measure, RecordChange
 from app.core.views import HardenedViewMixin, display_formatters
 
 ACTIONS = {"create": _("Created"), "update": _("Changed"), "delete": _("Deleted")}
+# Reference data named in the three languages (app.core.models.NamedMixin), with its code.
+NAMED_LABELS = {
+    "code": _("Code"), "name_zh": _("Name (Chinese)"), "name_ja": _("Name (Japanese)"),
+    "name_en": _("Name (English)"),
+}
 
 
 class DepartmentView(HardenedViewMixin, ModelView):
@@ -18,11 +23,8 @@ class DepartmentView(HardenedViewMixin, ModelView):
     datamodel = Interface(Department)
     list_title = _("Departments")
     show_title = add_title = edit_title = _("Department")
-    label_columns = {
-        "code": _("Code"), "name_zh": _("Name (Chinese)"), "name_ja": _("Name (Japanese)"),
-        "name_en": _("Name (English)"),
-    }
-    list_columns = ["code", "name_zh", "name_ja", "name_en"]
+    label_columns = NAMED_LABELS
+    list_columns = list(NAMED_LABELS)
     add_columns = edit_columns = show_columns = search_columns = list_columns
     base_order = ("id", "asc")
 

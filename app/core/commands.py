@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from app.core.exceptions import CommandError, ForbiddenError, ValidationFailed
 from app.core.history import record, snapshot
-from app.core.scope import current_scope, scoped_relationships
+from app.core.scope import current_scope, scoped_relationships, visibility_clause
 from app.extensions import db
 
 
@@ -41,6 +41,20 @@ def _delete_subjects(session, items) -> None:
                                                    model.subject_id.in_(keys)):
                 session.delete(row)  # (with the ORM cascades, e.g. a clock's transitions)
         session.flush()
+
+
+def _readable(record) -> bool:
+    """The user may read ``record`` by the rule its own lists apply (visibility_clause: e.g. the
+    Japanese window reads every Japanese-funded enterprise, not only its department's)."""
+    model = type(record)
+    clause = visibility_clause(model)
+    if clause is None:
+        return True
+    identity = inspect(record).identity
+    if identity is None:  # not stored yet: nobody else's
+        return True
+    pk = inspect(model).primary_key[0]
+    return db.session.query(pk).filter(pk == identity[0], clause).first() is not None
 
 
 @dataclass(frozen=True)
@@ -74,8 +88,11 @@ class RecordCommands:
             if rel.key == "department" or target is None:
                 continue
             # "read": pointing at any record the user may see is fine (e.g. an order's enterprise)
-            allowed = scope.can_read if rel.info.get("scope_check") == "read" else scope.can_write
-            if not allowed(target.owning_department_id):
+            if rel.info.get("scope_check") == "read":
+                allowed = _readable(target)
+            else:
+                allowed = scope.can_write(target.owning_department_id)
+            if not allowed:
                 raise ValidationFailed(
                     errors={rel.key: [_("This record belongs to another department.")]}
                 )

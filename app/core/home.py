@@ -1,59 +1,93 @@
-"""The home page shows each person what needs attention now."""
+"""The home page is each department's inbox: what waits for it now, section by section.
+
+The parts of the platform that own the records (a register, the clocks) declare the sections with
+``register_section``; core reads them and never imports a register. A section is one query
+whatever the number of records: its first rows and their total come in the same statement.
+"""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
+from flask import current_app, url_for
 from flask_appbuilder import IndexView, expose
+from sqlalchemy import func
 
 from app.core.models import current_actor
-from app.core.scope import current_scope
-from app.core.timeutil import display_tz, format_due
-from app.extensions import db
+from app.core.timeutil import display_tz
 
-LIMIT = 20
+LIMIT = 20  # rows a section lists; its count says how many there are in all
 
 
-def _today_end_utc() -> dt.datetime:
+@dataclass
+class Row:
+    cells: list           # one per column of its section; the first links to the record
+    url: str | None = None
+    css: str = ""         # a Bootstrap row class (overdue, at risk)
+
+
+@dataclass
+class Section:
+    key: str              # HTML id
+    title: str
+    count: int
+    columns: tuple = ()   # headers
+    rows: list[Row] = field(default_factory=list)
+    url: str | None = None  # all of them, where a list can be filtered so
+    css: str = ""         # the colour of its count when there is something to do
+
+
+# name -> function of the actor returning its section, or None when it is not for this user
+_SECTIONS: dict[str, Callable] = {}
+
+
+def register_section(name: str, section: Callable) -> None:
+    _SECTIONS[name] = section
+
+
+def counted(query, limit: int = LIMIT) -> tuple[int, list]:
+    """The first ``limit`` rows of ``query`` and how many rows it has, in one statement."""
+    rows = query.add_columns(func.count().over()).limit(limit).all()
+    return (rows[0][-1] if rows else 0), [row[:-1] for row in rows]
+
+
+def today_end_utc() -> dt.datetime:
+    """Midnight ending today in Shanghai, as naive UTC."""
     local = dt.datetime.now(display_tz()).date() + dt.timedelta(days=1)
     end = dt.datetime.combine(local, dt.time(0), display_tz())
     return end.astimezone(dt.UTC).replace(tzinfo=None)
 
 
-def attention():
-    """Resolution clocks of my department's orders: overdue, at risk, or due by tonight; and,
-    for the Office, the orders still waiting for dispatch with their dispatch clocks."""
-    from app.clocks.models import SlaClock
-    from app.clocks.views import STATES
-    from app.registers.workorders.lifecycle import STATE_LABELS
-    from app.registers.workorders.models import WorkOrder
+def may(permission: str, view_name: str) -> bool:
+    return current_app.appbuilder.sm.has_access(permission, view_name)
 
+
+def list_url(view_name: str, **equal) -> str | None:
+    """The list of ``view_name`` filtered on ``column == value`` for each argument (FAB's
+    ``_flt_<index>_<column>`` arguments), or None when the user may not open it."""
+    if not may("can_list", view_name):
+        return None
+    view = next((v for v in current_app.appbuilder.baseviews
+                 if v.__class__.__name__ == view_name), None)
+    if view is None:
+        return None
+    args = {}
+    for column, value in equal.items():
+        filters = view._filters.get_search_filters().get(column, [])
+        index = next((i for i, f in enumerate(filters) if f.arg_name in ("eq", "rel_o_m")), None)
+        if index is None:
+            return None
+        args[f"_flt_{index}_{column}"] = value
+    return url_for(f"{view.endpoint}.list", **args)
+
+
+def inbox() -> list[Section] | None:
     actor = current_actor()
     if actor is None:
         return None
-    rows = (db.session.query(SlaClock, WorkOrder)
-            .join(WorkOrder, WorkOrder.id == SlaClock.subject_id)
-            .filter(SlaClock.subject_type == "work_order", SlaClock.name == "resolution",
-                    SlaClock.stopped_at.is_(None),
-                    SlaClock.department_id == actor.department_id,
-                    (SlaClock.state.in_(["warning", "breached"]))
-                    | (SlaClock.due_at <= _today_end_utc()))
-            .order_by(SlaClock.due_at).limit(LIMIT).all())
-    mine = [{"id": o.id, "ticket": o.ticket, "subject": o.subject,
-             "state": STATES.get(c.state, c.state), "clock_state": c.state,
-             "due": format_due(c.due_at)} for c, o in rows]
-    undispatched = None
-    if current_scope().dispatcher:
-        rows = (db.session.query(WorkOrder, SlaClock)
-                .outerjoin(SlaClock, (SlaClock.subject_type == "work_order")
-                           & (SlaClock.subject_id == WorkOrder.id) & (SlaClock.name == "dispatch"))
-                .filter(WorkOrder.state.in_(["received", "returned"]))
-                .order_by(SlaClock.due_at).limit(LIMIT).all())
-        undispatched = [{"id": o.id, "ticket": o.ticket, "subject": o.subject,
-                         "order_state": STATE_LABELS.get(o.state, o.state),
-                         "state": STATES.get(c.state, c.state) if c else "",
-                         "clock_state": c.state if c else "",
-                         "due": format_due(c.due_at) if c else ""} for o, c in rows]
-    return {"mine": mine, "undispatched": undispatched}
+    sections = (make(actor) for make in _SECTIONS.values())
+    return [section for section in sections if section is not None]
 
 
 class HomeView(IndexView):
@@ -62,4 +96,4 @@ class HomeView(IndexView):
     @expose("/")
     def index(self):
         return self.render_template(self.index_template, appbuilder=self.appbuilder,
-                                    attention=attention())
+                                    sections=inbox())

@@ -9,7 +9,7 @@ It also keeps list pages fast at millions of rows:
 - the row count of a list is exact up to ``COUNT_CAP`` and reported as ``COUNT_CAP + 1``
   ("more than …") beyond it: the database stops counting there, instead of FAB's
   ``count(*)`` over a subquery of every matching row;
-- the many-to-one relations a list shows are loaded in the page's query (no query per row), and
+- the to-one relations a list shows are loaded in the page's query (no query per row), and
   those a record's page shows with the record;
 - an unpaginated fetch (the choices of a relation filter or select box) runs no count query and
   is read once per request;
@@ -57,23 +57,23 @@ class Interface(SQLAInterface):
 class ScopedInterface(Interface):
     def __init__(self, obj, session=None):
         super().__init__(obj, session)
-        self.eager: tuple[str, ...] = ()  # many-to-one relations loaded with the rows
+        self.eager: tuple[str, ...] = ()  # to-one relations loaded with the rows
         self.eager_one: tuple[str, ...] = ()  # … and with a single record (show, edit)
 
     def scoped(self, query):
         clause = visibility_clause(self.obj)
         return query if clause is None else query.filter(clause)
 
-    def _many_to_one(self, columns) -> tuple[str, ...]:
+    def _to_one(self, columns) -> tuple[str, ...]:
         roots = {c.split(".")[0] for c in columns or ()}
-        return tuple(sorted(c for c in roots if self.is_relation_many_to_one(c)))
+        return tuple(sorted(c for c in roots if self.is_relation_many_to_one(c)
+                            or self.is_relation_one_to_one(c)))
 
     def eager_load(self, columns, record_columns=()) -> None:
-        """Load these columns' many-to-one relations with the rows (what a list shows) and
+        """Load these columns' to-one relations with the rows (what a list shows) and
         ``record_columns``' with a single record (what its page shows)."""
-        self.eager = self._many_to_one(columns)
-        self.eager_one = tuple(c for c in self._many_to_one(record_columns)
-                               if c not in self.eager)
+        self.eager = self._to_one(columns)
+        self.eager_one = tuple(c for c in self._to_one(record_columns) if c not in self.eager)
 
     def apply_all(self, query, filters=None, order_column="", order_direction="", page=None,
                   page_size=None, select_columns=None, outer_default_load=False):

@@ -22,7 +22,7 @@ from flask_appbuilder.security.views import (
 )
 from flask_babel import lazy_gettext as _
 from flask_login import current_user, login_user, logout_user
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, undefer_group
 from wtforms.validators import DataRequired
 
 from app.core.models import PuwanUser
@@ -202,9 +202,11 @@ class PuwanSecurityManager(SecurityManager):
     def get_user_by_id(self, pk):
         from flask_appbuilder.security.sqla.models import Group
 
+        # (with the columns every page shows, e.g. the top bar's unread notices: "per_request")
         return (self.session.query(self.user_model)
                 .options(joinedload(self.user_model.roles),
-                         joinedload(self.user_model.groups).joinedload(Group.roles))
+                         joinedload(self.user_model.groups).joinedload(Group.roles),
+                         undefer_group("per_request"))
                 .filter(self.user_model.id == pk).one_or_none())
 
     def permission_set(self, user) -> frozenset[tuple[str, str]]:

@@ -161,11 +161,14 @@ def _write_sla_policies(session, policies: list, report: SeedReport) -> None:
 
 
 def _write_service_types(session, entries: list, report: SeedReport) -> None:
+    """Only missing types are added: administrators own the names once they exist."""
     from app.registers.workorders.models import ServiceType
 
     for entry in entries:
-        values = {k: str(entry[k]).strip() for k in ("name_zh", "name_ja", "name_en")}
-        _upsert(session, ServiceType, {"code": entry["code"]}, values, report)
+        if session.query(ServiceType).filter_by(code=entry["code"]).first() is None:
+            values = {k: str(entry[k]).strip() for k in ("name_zh", "name_ja", "name_en")}
+            session.add(ServiceType(code=entry["code"], **values))
+            report.created += 1
 
 
 def _write_reference_data(session, departments: list, measures: list, report: SeedReport) -> None:

@@ -9,7 +9,7 @@ import csv
 import datetime as dt
 import io
 
-from flask import abort, flash, g, redirect, request, send_file
+from flask import abort, flash, g, redirect, request, send_file, url_for
 from flask_appbuilder import ModelRestApi, ModelView, expose, has_access
 from flask_appbuilder.actions import action as fab_action
 from flask_appbuilder.models.sqla.filters import FilterInFunction
@@ -43,9 +43,13 @@ def writable_department_ids() -> list[int]:
 
 
 def _relation_filters(model) -> dict:
-    """Choices of every department-bound relation are limited to what the user may write to."""
+    """Choices of a department-bound relation follow the rule the write command checks: what
+    the user may write to; or, for relations marked ``scope_check="read"`` (an order's
+    enterprise), whatever the user may read, which the scoped related interface already gives."""
     filters = {}
     for rel in scoped_relationships(model):
+        if rel.info.get("scope_check") == "read":
+            continue
         target = rel.mapper.class_
         column = "id" if target is Department else "department_id"
         filters[rel.key] = [[column, FilterInFunction, writable_department_ids]]
@@ -126,6 +130,12 @@ class HardenedViewMixin:
     read_only_actions: frozenset[str] = frozenset()
     # Actions that delete: they exist only where the view may delete.
     delete_actions = frozenset({"muldelete"})
+    # The list column whose cells link to the record's page (e.g. an order's ticket).
+    link_column: str | None = None
+
+    def row_class(self, item) -> str:
+        """CSS classes of a list row (e.g. an overdue order's); none by default."""
+        return ""
 
     def __init__(self, **kwargs):
         if not self._deletes():
@@ -241,6 +251,14 @@ class HardenedViewMixin:
         values = [{column: formatters[column](value) if column in formatters else value
                    for column, value in row.items()}
                   for row in self.datamodel.get_values(rows, self.list_columns)]
+        pks = [self._serialize_pk_if_composite(pk) for pk in self.datamodel.get_keys(rows)]
+        link = self.link_column
+        if link in self.list_columns and self.appbuilder.sm.has_access(
+                "can_show", self.class_permission_name):
+            url = url_for(f"{self.endpoint}.show", pk="__pk__")
+            for row, pk in zip(values, pks, strict=True):
+                row[link] = Markup('<a href="{}" style="white-space:nowrap">{}</a>').format(
+                    url.replace("__pk__", str(pk)), row[link])
         actions = actions or self.actions
         writable = [may_write(row) for row in rows]
         reading = any(name in self.read_only_actions for name in actions)
@@ -248,8 +266,8 @@ class HardenedViewMixin:
         widgets["list"] = self.list_widget(
             label_columns=self.label_columns, include_columns=self.list_columns,
             value_columns=values, order_columns=self.order_columns, formatters_columns={},
-            page=page, page_size=page_size, count=count,
-            pks=[self._serialize_pk_if_composite(pk) for pk in self.datamodel.get_keys(rows)],
+            page=page, page_size=page_size, count=count, pks=pks,
+            row_classes=[self.row_class(item) for item in rows],
             actions=actions if any(checkable) else {}, writable=writable, checkable=checkable,
             filters=filters, modelview_name=self.__class__.__name__,
             count_cap=interface.COUNT_CAP, **kwargs)

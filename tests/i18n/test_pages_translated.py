@@ -61,8 +61,12 @@ def _data_words(app):
 
         for text in [p.name_en for p in sm.session.query(SlaPolicy)]:
             words |= set(re.findall(r"[A-Za-z]+", text))
+
+        from app.registers.workorders.models import ServiceType
+
         for text in [d.name_en + " " + d.code for d in sm.session.query(Department)] + [
-                m.title_en for m in sm.session.query(Measure)]:
+                m.title_en for m in sm.session.query(Measure)] + [
+                t.name_en + " " + t.code for t in sm.session.query(ServiceType)]:
             words |= set(re.findall(r"[A-Za-z]+", text))
     return words
 

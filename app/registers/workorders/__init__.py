@@ -1,8 +1,10 @@
 from flask_babel import lazy_gettext as _
 
+from app.registers.workorders import inbox
 from app.registers.workorders.charts import WorkOrderDashboardView
 from app.registers.workorders.lifecycle import TRANSITIONS
 from app.registers.workorders.models import WorkOrder
+from app.registers.workorders.service_types import ServiceTypeView
 from app.registers.workorders.views import (
     EVENT_LABELS,
     FIELD_VALUES,
@@ -38,6 +40,10 @@ def register(appbuilder) -> None:
         category="Registers", category_label=_("Registers"), category_icon="fa-folder-open",
     )
     appbuilder.add_api(WorkOrderApi)
+    inbox.register()
+    appbuilder.add_view(ServiceTypeView, "Service types", label=_("Service types"),
+                        icon="fa-tags", category="Reference data",
+                        category_label=_("Reference data"), category_icon="fa-book")
     appbuilder.add_view(WorkOrderDashboardView, "Work-order dashboard",
                         label=_("Work-order dashboard"), icon="fa-line-chart",
                         category="Dashboards", category_label=_("Dashboards"),

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask_appbuilder import Model
 from flask_babel import lazy_gettext as _
-from sqlalchemy import Column, DateTime, ForeignKey, Integer, String, Text, or_
-from sqlalchemy.orm import relationship
+from sqlalchemy import Column, DateTime, ForeignKey, Integer, String, Text, and_, or_
+from sqlalchemy.orm import foreign, relationship
 
+from app.clocks.models import SlaClock
 from app.core.models import AuditMixin, Department, NamedMixin, PuwanUser
 from app.core.timeutil import utcnow
 from app.registers.enterprises.models import Enterprise
@@ -33,6 +34,13 @@ class ServiceType(NamedMixin, Model):
     __tablename__ = "service_type"
     id = Column(Integer, primary_key=True)
     code = Column(String(32), unique=True, nullable=False)
+
+
+def _clock_relation(name: str):
+    """The order's clock ``name`` (clocks name their subject by table and id, not by a key)."""
+    return relationship(SlaClock, uselist=False, viewonly=True, primaryjoin=lambda: and_(
+        foreign(SlaClock.subject_id) == WorkOrder.id, SlaClock.subject_type == "work_order",
+        SlaClock.name == name))
 
 
 class WorkOrder(AuditMixin, Model):
@@ -79,6 +87,26 @@ class WorkOrder(AuditMixin, Model):
                           cascade="all, delete-orphan")
     attachments = relationship("WorkOrderAttachment", back_populates="order",
                                order_by="WorkOrderAttachment.id", cascade="all, delete-orphan")
+
+    # The order's two promises, read with the order where a page shows them (lists: one query).
+    dispatch_clock = _clock_relation("dispatch")
+    resolution_clock = _clock_relation("resolution")
+
+    @property
+    def clock(self) -> SlaClock | None:
+        """The promise that matters now: dispatch while the order waits for it, then resolution."""
+        dispatch = self.dispatch_clock
+        if dispatch is not None and dispatch.stopped_at is None:
+            return dispatch
+        return self.resolution_clock
+
+    @property
+    def clock_due_at(self):
+        return self.clock.due_at if self.clock is not None else None
+
+    @property
+    def clock_state(self) -> str | None:
+        return self.clock.state if self.clock is not None else None
 
     @property
     def owning_department_id(self) -> int | None:

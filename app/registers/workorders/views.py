@@ -8,16 +8,21 @@ from flask import abort, flash, g, redirect, request, send_file, url_for
 from flask_appbuilder import expose, has_access
 from flask_appbuilder.api import protect, safe
 from flask_appbuilder.security.decorators import permission_name
+from flask_appbuilder.widgets import ShowWidget
 from flask_babel import lazy_gettext as _
+from markupsafe import Markup
 from wtforms import SelectField
 
 from app.clocks.models import SlaClock
 from app.clocks.views import CLOCK_NAMES, STATES
 from app.core.exceptions import CommandError, NotFoundError
 from app.core.interface import ScopedInterface
+from app.core.lookup import LookupField
 from app.core.scope import current_scope
 from app.core.timeutil import display_tz, format_display, format_due
-from app.core.views import ScopedModelView, ScopedRestApi, coded
+from app.core.views import ScopedModelView, ScopedRestApi, coded, record_columns
+from app.registers.enterprises.models import Enterprise
+from app.registers.enterprises.views import enterprise_label
 from app.registers.workorders.commands import SUBJECT, WorkOrderCommands, add_attachment
 from app.registers.workorders.lifecycle import STATE_LABELS, TRANSITIONS, Actor
 from app.registers.workorders.models import CATEGORIES, CHANNELS, LANGUAGES, RATINGS, WorkOrder
@@ -35,6 +40,7 @@ LABELS = {
     "extension_requested": _("Extension requested (working days)"),
     "extension_reason": _("Reason for the extension"), "external_ref": _("Channel reference"),
     "created_on": _("Created at"), "changed_on": _("Changed at"),
+    "clock": _("Clock state"), "clock_due_at": _("Due at"),
 }
 ENTRY_COLUMNS = [
     "channel", "received_at", "enterprise", "contact_name", "contact_phone", "contact_email",
@@ -57,7 +63,44 @@ def _choices():
         "category": SelectField(_("Category"), choices=list(CATEGORIES.items()),
                                 default="general"),
         "language": SelectField(_("Requester's language"), choices=list(LANGUAGES.items())),
+        "enterprise": _enterprise_field(),
     }
+
+
+def _enterprise_field():
+    # Found by name, code or phone over every enterprise the user may read (the hotline desk
+    # serves the whole zone), not picked from a list sent with the form.
+    return LookupField(_("Enterprise"), interface=ScopedInterface(Enterprise),
+                       endpoint="EnterpriseView.lookup", describe=enterprise_label,
+                       placeholder=_("Name, unified social credit code or phone"))
+
+
+# Rows of orders whose promise is overdue or at risk stand out in lists (Bootstrap row classes).
+CLOCK_ROW_CLASSES = {"breached": "danger overdue", "warning": "warning at-risk"}
+CLOCK_LABEL_CLASSES = {"breached": "label-danger", "warning": "label-warning"}
+
+
+def clock_state_label(clock) -> str:
+    """An order's current promise as a list shows it: its state (as a label when overdue or at
+    risk), named when it is the dispatch clock."""
+    if clock is None:
+        return ""
+    state = str(STATES.get(clock.state, clock.state))
+    if clock.state in CLOCK_LABEL_CLASSES:
+        state = Markup('<span class="label {}">{}</span>').format(
+            CLOCK_LABEL_CLASSES[clock.state], state)
+    if clock.name == "dispatch":
+        return Markup("{} · {}").format(CLOCK_NAMES["dispatch"], state)
+    return state
+
+
+def _nowrap(format_time):
+    """A time kept on one line in a narrow column."""
+    def formatted(value):
+        text = format_time(value)
+        return Markup('<span style="white-space:nowrap">{}</span>').format(text) if text else ""
+
+    return formatted
 
 
 def shanghai_to_utc(value: dt.datetime | None) -> dt.datetime | None:
@@ -87,6 +130,10 @@ def available_actions(order: WorkOrder) -> list:
     return out
 
 
+class OrderShowWidget(ShowWidget):
+    template = "puwan/widgets/show.html"
+
+
 class WorkOrderView(ScopedModelView):
     route_base = "/workorders"
     datamodel = ScopedInterface(WorkOrder)
@@ -97,7 +144,8 @@ class WorkOrderView(ScopedModelView):
     edit_title = _("Edit work order")
     label_columns = LABELS
     list_columns = ["ticket", "received_at", "channel", "subject", "category", "state",
-                    "handling_department"]
+                    "handling_department", "clock_due_at", "clock"]
+    link_column = "ticket"
     show_columns = ["ticket", "state", "received_at", "channel", "enterprise", "contact_name",
                     "contact_phone", "contact_email", "language", "service_type", "category",
                     "subject", "content", "department", "handling_department", "handler",
@@ -111,8 +159,10 @@ class WorkOrderView(ScopedModelView):
     order_columns = ["ticket", "received_at", "state", "category"]
     base_order = ("received_at", "desc")
     add_form_extra_fields = _choices()
-    edit_form_extra_fields = {"language": _choices()["language"]}
-    formatters_columns = {key: coded(mapping) for key, mapping in FIELD_VALUES.items()}
+    edit_form_extra_fields = {key: _choices()[key] for key in ("language", "enterprise")}
+    formatters_columns = {**{key: coded(mapping) for key, mapping in FIELD_VALUES.items()},
+                          "clock": clock_state_label, "clock_due_at": _nowrap(format_due),
+                          "received_at": _nowrap(format_display)}
     method_permission_name = {"export": "export", "transition": "transition",
                               "attachment": "show", "upload": "transition"}
     # Work orders are the zone's record of its promises: they are closed, never deleted.
@@ -122,14 +172,34 @@ class WorkOrderView(ScopedModelView):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.commands = WorkOrderCommands()
+        # The list's clock columns: both clocks come with the page's rows (no query per row).
+        self.datamodel.eager_load(self.list_columns + ["dispatch_clock", "resolution_clock"],
+                                  record_columns(self))
+
+    def row_class(self, order) -> str:
+        clock = order.clock
+        return CLOCK_ROW_CLASSES.get(clock.state, "") if clock is not None else ""
 
     def process_form(self, form, is_created):
         if is_created and "received_at" in form:
             form.received_at.data = shanghai_to_utc(form.received_at.data)
 
-    def _get_show_widget(self, pk, item, **kwargs):
+    def _get_show_widget(self, pk, item, widgets=None, actions=None, show_fieldsets=None):
         g._puwan_shown = item  # the order's page shows it below FAB's fields: fetched once
-        return super()._get_show_widget(pk, item, **kwargs)
+        # Only the fields the order has (an order just taken in has no reply, rating …).
+        values = self.datamodel.get_values_item(item, self.show_columns)
+        shown = [(column, value) for column, value in zip(self.show_columns, values, strict=True)
+                 if value is not None and str(value).strip() != ""]
+        may_edit = (self.appbuilder.sm.has_access("can_edit", self.class_permission_name)
+                    and current_scope().can_write(item.owning_department_id))
+        widgets = widgets or {}
+        widgets["show"] = OrderShowWidget(
+            pk=pk, label_columns=self.label_columns, include_columns=[c for c, _v in shown],
+            value_columns=[v for _c, v in shown], formatters_columns=self.formatters_columns,
+            actions=actions or self.actions, fieldsets=None,
+            modelview_name=self.__class__.__name__,
+            edit_url=url_for(f"{self.endpoint}.edit", pk=pk) if may_edit else None)
+        return widgets
 
     def render_template(self, template, **kwargs):
         return super().render_template(
