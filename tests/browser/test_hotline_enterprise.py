@@ -12,7 +12,7 @@ pytestmark = pytest.mark.browser
 SHOTS = Path(__file__).with_name("screenshots")
 
 TEXT = {"zh": {"typed": "松木汽车", "shown": "大连松木汽车部品有限公司", "saved": "记录已添加"},
-        "ja": {"typed": "自動車", "shown": "大連松木自動車部品有限会社", "saved": "行を追加しました"}}
+        "ja": {"typed": "自動車", "shown": "大連松木自動車部品有限会社", "saved": "レコードを追加しました"}}
 
 
 @pytest.mark.parametrize("lang", ["zh", "ja"])

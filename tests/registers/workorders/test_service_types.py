@@ -47,7 +47,7 @@ def test_administrator_adds_a_service_type_that_the_hotline_form_offers_in_each_
 
 @pytest.mark.parametrize(("values", "message"), [
     ({"code": "Bad Code"}, "代码须以小写字母开头"),
-    ({"code": "policy"}, "已经存在"),
+    ({"code": "policy"}, "已存在"),
     ({"name_ja": " "}, "该字段是必填字段"),
 ])
 def test_a_bad_service_type_is_refused_with_a_translated_error(app, auth, cleanup, values,
