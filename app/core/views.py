@@ -19,12 +19,11 @@ from flask_appbuilder.widgets import ListWidget
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _
 from marshmallow import ValidationError
-from sqlalchemy import Boolean
-from wtforms import BooleanField
 
 from app.core import interface
 from app.core.commands import RecordCommands
 from app.core.exceptions import CommandError, NotFoundError
+from app.core.forms import column_fields
 from app.core.models import Department
 from app.core.scope import current_scope, scoped_relationships
 from app.core.timeutil import format_display
@@ -92,21 +91,25 @@ def display_formatters(view) -> dict:
     return {**{c: display_value for c in columns}, **(view.formatters_columns or {})}
 
 
-def _boolean_columns(model) -> list[str]:
-    return [c.key for c in model.__table__.columns if isinstance(c.type, Boolean)]
-
-
-def _boolean_fields(model, labels: dict) -> dict:
-    return {key: BooleanField(labels.get(key, key), default=False) for key in _boolean_columns(model)}
-
-
 class HardenedViewMixin:
     """Where stock FAB ModelView is unsafe, for our views and FAB's security views alike.
 
     Delete and actions by POST only (so CSRF-checked; FAB also routes GET). Rows are fetched
     through the (scoped) datamodel with base_filters; an unknown action or row is a 404, never
-    a 500 or a silent skip. No file download (FAB's has no department check).
+    a 500 or a silent skip. No file download (FAB's has no department check). Boolean, date and
+    time fields are ours (app.core.forms), chosen from the column's type.
     """
+
+    def _init_forms(self):
+        # Here FAB has labelled every column; its forms are built next.
+        args = (self.datamodel, self.label_columns, self.description_columns,
+                self.validators_columns)
+        fields = column_fields(*args)
+        self.add_form_extra_fields = {**fields, **self.add_form_extra_fields}
+        self.edit_form_extra_fields = {**fields, **self.edit_form_extra_fields}
+        self.search_form_extra_fields = {**column_fields(*args, search=True),
+                                         **(self.search_form_extra_fields or {})}
+        super()._init_forms()
 
     # FAB's download serves any file of UPLOAD_FOLDER by name, to anyone with can_download on
     # any view: no department check. Registers with attachments get their own scoped download.
@@ -171,10 +174,6 @@ class ScopedModelView(HardenedViewMixin, ModelView):
     export_columns: list[str] | None = None
 
     def __init__(self, **kwargs):
-        # FAB makes NOT NULL booleans DataRequired, so an unticked box could never be saved.
-        booleans = _boolean_fields(self.datamodel.obj, self.label_columns)
-        self.add_form_extra_fields = {**booleans, **(self.add_form_extra_fields or {})}
-        self.edit_form_extra_fields = {**booleans, **(self.edit_form_extra_fields or {})}
         rel = _relation_filters(self.datamodel.obj)
         self.add_form_query_rel_fields = {**rel, **(self.add_form_query_rel_fields or {})}
         self.edit_form_query_rel_fields = {**rel, **(self.edit_form_query_rel_fields or {})}

@@ -27,10 +27,10 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser, live_server):
-    """A page that may talk to the app only: any other request is blocked and recorded."""
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+def new_page(browser, live_server, locale: str = "zh-CN"):
+    """A page (in its own context) that may talk to the app only: any other request is
+    blocked and recorded in ``page.outside_requests``. The caller closes ``page.context``."""
+    context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.outside_requests = []
 
@@ -42,8 +42,14 @@ def page(browser, live_server):
             route.abort()
 
     page.route("**/*", guard)
+    return page
+
+
+@pytest.fixture
+def page(browser, live_server):
+    page = new_page(browser, live_server)
     yield page
-    context.close()
+    page.context.close()
 
 
 def log_in(page, live_server, username: str, lang: str) -> None:

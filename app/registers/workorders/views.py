@@ -16,7 +16,7 @@ from app.clocks.views import CLOCK_NAMES, STATES
 from app.core.exceptions import CommandError, NotFoundError
 from app.core.interface import ScopedInterface
 from app.core.scope import current_scope
-from app.core.timeutil import display_tz, format_display, format_due
+from app.core.timeutil import format_display, format_due, from_display
 from app.core.views import ScopedModelView, ScopedRestApi, coded
 from app.registers.workorders.commands import SUBJECT, WorkOrderCommands, add_attachment
 from app.registers.workorders.lifecycle import STATE_LABELS, TRANSITIONS, Actor
@@ -51,15 +51,6 @@ def _choices():
                                 default="general"),
         "language": SelectField(_("Requester's language"), choices=list(LANGUAGES.items())),
     }
-
-
-def shanghai_to_utc(value: dt.datetime | None) -> dt.datetime | None:
-    """Times typed without a zone are Shanghai time; they are stored as naive UTC."""
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=display_tz())
-    return value.astimezone(dt.UTC).replace(tzinfo=None)
 
 
 def available_actions(order: WorkOrder) -> list:
@@ -115,10 +106,6 @@ class WorkOrderView(ScopedModelView):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.commands = WorkOrderCommands()
-
-    def process_form(self, form, is_created):
-        if is_created and "received_at" in form:
-            form.received_at.data = shanghai_to_utc(form.received_at.data)
 
     def _get_show_widget(self, pk, item, **kwargs):
         g._puwan_shown = item  # the order's page shows it below FAB's fields: fetched once
@@ -245,7 +232,7 @@ class WorkOrderApi(ScopedRestApi):
                 moment = dt.datetime.fromisoformat(str(request.json["received_at"]))
             except ValueError:
                 return self.response_422(message={"received_at": [str(_("Not a valid time."))]})
-            request.json["received_at"] = shanghai_to_utc(moment).isoformat()
+            request.json["received_at"] = from_display(moment).isoformat()
         return super().post_headless()
 
     @expose("/<int:pk>/transition/<string:action>", methods=["POST"])
