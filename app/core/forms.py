@@ -123,19 +123,19 @@ def column_fields(datamodel, labels: dict, descriptions: dict, validators: dict,
                   search: bool = False) -> dict:
     """Form fields for the model's Boolean, DateTime and Date columns (key -> unbound field).
 
-    ``search``: for the list's filters, where nothing is required and booleans stay FAB's.
+    ``search``: for the list's filters, where nothing is required.
     """
     fields = {}
     for attribute in inspect(datamodel.obj).column_attrs:
         key, column = attribute.key, attribute.columns[0]
         kind = type(column.type)
-        if not issubclass(kind, (Boolean, DateTime, Date)) or (search and kind is Boolean):
+        if not issubclass(kind, (Boolean, DateTime, Date)):
             continue
         options = {"label": labels.get(key, key), "description": descriptions.get(key, "")}
-        checks = list(validators.get(key, []))
+        checks = [] if search else list(validators.get(key, []))
         if issubclass(kind, Boolean):
-            default = datamodel.get_col_default(key)
-            fields[key] = BooleanField(default=default is True, validators=checks, **options)
+            default = not search and datamodel.get_col_default(key) is True
+            fields[key] = BooleanField(default=default, validators=checks, **options)
             continue
         required = not (search or column.nullable)
         checks.insert(0, InputRequired() if required else Optional())
