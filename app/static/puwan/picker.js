@@ -22,6 +22,7 @@
       disableMobile: true,
       enableTime: kind === "datetime",
       time_24hr: true,
+      defaultHour: 0,  // a picked day without a time starts at midnight (filters: "after ...")
       dateFormat: FORMATS[kind] || FORMATS.date,
       // Weeks start on Monday, as in the working-day calendar.
       locale: Object.assign({}, flatpickr.l10ns[lang] || flatpickr.l10ns["default"],
