@@ -3,15 +3,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import current_app, flash, g, redirect, url_for
-from flask_appbuilder import ModelView
+from flask import abort, current_app, flash, g, redirect, url_for
+from flask_appbuilder import ModelView, expose, has_access
 from flask_appbuilder.actions import action
+from flask_appbuilder.security.decorators import permission_name
 from flask_babel import lazy_gettext as _
 from markupsafe import Markup
 from wtforms import SelectField, SelectMultipleField
 
 from app.clocks.models import CalendarOverride, Notice, SlaClock, SlaPolicy, Supervision
 from app.clocks.service import load_calendar
+from app.clocks.year import FIRST_YEAR, LAST_YEAR, weekday_names, year_months
 from app.core.home import Row, Section, counted, list_url, may, register_section
 from app.core.interface import Interface, ScopedInterface
 from app.core.timeutil import format_display, format_due, utcnow
@@ -107,16 +109,36 @@ class SlaPolicyView(CalendarWarningMixin, HardenedViewMixin, ModelView):
 class CalendarOverrideView(CalendarWarningMixin, HardenedViewMixin, ModelView):
     route_base = "/calendar"
     datamodel = Interface(CalendarOverride)
+    list_template = "puwan/calendar_list.html"
     list_title = _("Working-day calendar overrides")
     show_title = add_title = edit_title = _("Calendar override")
     label_columns = {"day": _("Date"), "working": _("Working day"), "note": _("Note")}
     list_columns = ["day", "working", "note"]
     add_columns = edit_columns = show_columns = search_columns = list_columns
     base_order = ("day", "desc")
+    method_permission_name = {"year": "list"}
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.formatters_columns = display_formatters(self)
+
+    @expose("/year/")
+    @expose("/year/<int:year>")
+    @has_access
+    @permission_name("list")
+    def year(self, year: int | None = None):
+        """The year at a glance: official holidays, make-up working days and overrides."""
+        year = year or dt.datetime.now(SHANGHAI).year
+        if not FIRST_YEAR <= year <= LAST_YEAR:
+            abort(404)
+        calendar = load_calendar(db.session)
+        overrides = dict(db.session.query(CalendarOverride.day, CalendarOverride.id).filter(
+            CalendarOverride.day.between(dt.date(year, 1, 1), dt.date(year, 12, 31))))
+        return self.render_template(
+            "puwan/calendar_year.html", title=_("Working-day calendar %(year)s", year=year),
+            year=year, months=year_months(calendar, year), weekdays=weekday_names(),
+            overrides=overrides, confirmed=calendar.is_confirmed(year),
+            first_year=FIRST_YEAR, last_year=LAST_YEAR)
 
 
 def _clock_state(state):
@@ -308,4 +330,7 @@ def register(appbuilder) -> None:
                         icon="fa-sliders", category="Reference data")
     appbuilder.add_view(CalendarOverrideView, "Working-day calendar",
                         label=_("Working-day calendar"), icon="fa-calendar",
+                        category="Reference data")
+    appbuilder.add_link("Working-day calendar by year", href="/calendar/year/",
+                        label=_("Working-day calendar by year"), icon="fa-calendar-o",
                         category="Reference data")

@@ -29,6 +29,15 @@ def to_display(value: dt.datetime | None) -> dt.datetime | None:
     return value.astimezone(display_tz())
 
 
+def from_display(value: dt.datetime | None) -> dt.datetime | None:
+    """A time typed without a zone is display-zone (Shanghai) time: as naive UTC, for storage."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=display_tz())
+    return value.astimezone(UTC).replace(tzinfo=None)
+
+
 def format_display(value: dt.datetime | None) -> str:
     shown = to_display(value)
     return shown.strftime("%Y-%m-%d %H:%M") if shown else ""

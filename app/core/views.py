@@ -20,12 +20,11 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _
 from markupsafe import Markup
 from marshmallow import ValidationError
-from sqlalchemy import Boolean
-from wtforms import BooleanField
 
 from app.core import interface
 from app.core.commands import RecordCommands
 from app.core.exceptions import CommandError, ForbiddenError, NotFoundError
+from app.core.forms import column_fields
 from app.core.models import Department, reader_language
 from app.core.scope import current_scope, may_write, scoped_relationships
 from app.core.timeutil import format_display
@@ -100,14 +99,6 @@ def display_formatters(view) -> dict:
     return {**{c: display_value for c in columns}, **(view.formatters_columns or {})}
 
 
-def _boolean_columns(model) -> list[str]:
-    return [c.key for c in model.__table__.columns if isinstance(c.type, Boolean)]
-
-
-def _boolean_fields(model, labels: dict) -> dict:
-    return {key: BooleanField(labels.get(key, key), default=False) for key in _boolean_columns(model)}
-
-
 class CappedCountListWidget(ListWidget):
     """FAB's list, saying "more than 1000" where the count stopped (see app.core.interface),
     and offering a row's edit/delete links and action box only where the user may write it."""
@@ -124,6 +115,7 @@ class HardenedViewMixin:
     nothing changed), unless the view names it in ``read_only_actions``. A view whose
     permissions exclude ``can_delete`` has no delete route and no mass delete (404). No file
     download (FAB's has no department check). Pages offer only the buttons the server accepts.
+    Boolean, date and time fields are ours (app.core.forms), chosen from the column's type.
     """
 
     # Actions that change nothing (e.g. a link to the user's own password form).
@@ -158,6 +150,17 @@ class HardenedViewMixin:
         return ((self.base_permissions is None or "can_delete" in self.base_permissions)
                 and "delete" not in self.exclude_route_methods
                 and (self.include_route_methods is None or "delete" in self.include_route_methods))
+
+    def _init_forms(self):
+        # Here FAB has labelled every column; its forms are built next.
+        args = (self.datamodel, self.label_columns, self.description_columns,
+                self.validators_columns)
+        fields = column_fields(*args)
+        self.add_form_extra_fields = {**fields, **self.add_form_extra_fields}
+        self.edit_form_extra_fields = {**fields, **self.edit_form_extra_fields}
+        self.search_form_extra_fields = {**column_fields(*args, search=True),
+                                         **(self.search_form_extra_fields or {})}
+        super()._init_forms()
 
     # FAB's download serves any file of UPLOAD_FOLDER by name, to anyone with can_download on
     # any view: no department check. Registers with attachments get their own scoped download.
@@ -292,10 +295,6 @@ class ScopedModelView(HardenedViewMixin, ModelView):
     export_columns: list[str] | None = None
 
     def __init__(self, **kwargs):
-        # FAB makes NOT NULL booleans DataRequired, so an unticked box could never be saved.
-        booleans = _boolean_fields(self.datamodel.obj, self.label_columns)
-        self.add_form_extra_fields = {**booleans, **(self.add_form_extra_fields or {})}
-        self.edit_form_extra_fields = {**booleans, **(self.edit_form_extra_fields or {})}
         rel = _relation_filters(self.datamodel.obj)
         self.add_form_query_rel_fields = {**rel, **(self.add_form_query_rel_fields or {})}
         self.edit_form_query_rel_fields = {**rel, **(self.edit_form_query_rel_fields or {})}

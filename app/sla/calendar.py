@@ -54,6 +54,11 @@ class WorkCalendar:
         override = self.overrides.get(day)
         if override is not None:
             return DayInfo(day, override.working, "override", override.note)
+        return self.official_day(day)
+
+    def official_day(self, day: dt.date) -> DayInfo:
+        """What the official schedule (or, without one, the plain week) says of ``day``,
+        overrides aside."""
         official = self._official(day.year)
         if day in official.weekend_workdays:
             return DayInfo(day, True, "makeup", "调休")

@@ -58,3 +58,9 @@ def test_add_working_seconds_skips_days_off():
     start = calendar.start_of_day(D(2026, 10, 1))
     # the first working day after the holiday week is 10-08: one working day ends 10-09 00:00
     assert calendar.add_working_seconds(start, 86400) == calendar.start_of_day(D(2026, 10, 9))
+
+
+def test_official_day_ignores_overrides():
+    calendar = WorkCalendar([DayOverride(D(2026, 10, 1), True, "on duty")])
+    assert calendar.official_day(D(2026, 10, 1)).reason == "holiday"
+    assert calendar.day(D(2026, 10, 1)).reason == "override"

@@ -19,7 +19,7 @@ from app.core.exceptions import CommandError, NotFoundError
 from app.core.interface import ScopedInterface
 from app.core.lookup import LookupField
 from app.core.scope import current_scope
-from app.core.timeutil import display_tz, format_display, format_due
+from app.core.timeutil import format_display, format_due, from_display
 from app.core.views import ScopedModelView, ScopedRestApi, coded, record_columns
 from app.registers.enterprises.models import Enterprise
 from app.registers.enterprises.views import enterprise_label
@@ -103,15 +103,6 @@ def _nowrap(format_time):
     return formatted
 
 
-def shanghai_to_utc(value: dt.datetime | None) -> dt.datetime | None:
-    """Times typed without a zone are Shanghai time; they are stored as naive UTC."""
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=display_tz())
-    return value.astimezone(dt.UTC).replace(tzinfo=None)
-
-
 def available_actions(order: WorkOrder) -> list:
     scope = current_scope()
     out = []
@@ -179,10 +170,6 @@ class WorkOrderView(ScopedModelView):
     def row_class(self, order) -> str:
         clock = order.clock
         return CLOCK_ROW_CLASSES.get(clock.state, "") if clock is not None else ""
-
-    def process_form(self, form, is_created):
-        if is_created and "received_at" in form:
-            form.received_at.data = shanghai_to_utc(form.received_at.data)
 
     def _get_show_widget(self, pk, item, widgets=None, actions=None, show_fieldsets=None):
         g._puwan_shown = item  # the order's page shows it below FAB's fields: fetched once
@@ -336,7 +323,7 @@ class WorkOrderApi(ScopedRestApi):
                 moment = dt.datetime.fromisoformat(str(request.json["received_at"]))
             except ValueError:
                 return self.response_422(message={"received_at": [str(_("Not a valid time."))]})
-            request.json["received_at"] = shanghai_to_utc(moment).isoformat()
+            request.json["received_at"] = from_display(moment).isoformat()
         return super().post_headless()
 
     @expose("/<int:pk>/transition/<string:action>", methods=["POST"])

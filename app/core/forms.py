@@ -1,0 +1,147 @@
+"""Form fields chosen from a column's type, for every model view (registers, reference data and
+the security views alike): what the page fills in is what the server accepts back.
+
+- DateTime columns hold instants as naive UTC; a person sees, types and picks them in the display
+  zone (Asia/Shanghai), to the minute: ``2026-11-28 00:30``, with or without seconds. A new
+  record's default (``utcnow``) shows as Shanghai *now*; an edit form shows the stored instant in
+  Shanghai and saves it back as UTC.
+- Date columns are plain dates (no zone): ``2026-11-28``.
+- Boolean columns: an unticked box is False. FAB makes NOT NULL booleans DataRequired, so a box
+  could never be left unticked (a day off could not be entered in the calendar).
+
+The date fields' inputs carry ``data-picker``; static/puwan/picker.js gives them a date (and
+time) picker in the page's language.
+"""
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import re
+
+from flask_appbuilder.validators import Unique
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _
+from markupsafe import Markup
+from sqlalchemy import Boolean, Date, DateTime, inspect
+from wtforms import BooleanField, Field
+from wtforms.validators import InputRequired, Optional
+from wtforms.widgets import html_params
+
+from app.core.timeutil import format_display, from_display
+
+# What people type: 2026-11-28, 2026/11/28, 2026-11-28 0:30, 2026-11-28T00:30:15 (the picker
+# writes "2026-11-28 00:30").
+_TYPED = re.compile(r"\s*(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})"
+                    r"(?:(?:\s+|T)(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?\s*")
+DATETIME_EXAMPLE = "2026-11-28 09:30"
+DATE_EXAMPLE = "2026-11-28"
+
+
+class PickerInput:
+    """A text box a person types into; picker.js adds the picker, in the page's language."""
+
+    def __init__(self, kind: str):
+        self.kind = kind  # "date" or "datetime"
+
+    def __call__(self, field, **kwargs):
+        kwargs.setdefault("id", field.id)
+        name = kwargs.pop("name", field.name)
+        name = kwargs.pop("name_", name)  # FAB's list filters rename the field
+        kwargs.pop("class_", None)
+        if field.flags.required:
+            kwargs["required"] = True
+        example = DATETIME_EXAMPLE if self.kind == "datetime" else DATE_EXAMPLE
+        params = html_params(
+            name=name, type="text", value=field._value(), class_="form-control",
+            autocomplete="off", data_picker=self.kind, data_locale=str(get_locale() or "en"),
+            placeholder=str(_("e.g. %(example)s", example=example)), **kwargs)
+        return Markup(f'<div class="input-group puwan-picker"><input {params}>'
+                      '<span class="input-group-addon"><i class="fa fa-calendar"></i></span>'
+                      "</div>")
+
+
+class _TypedField(Field):
+    """A date or an instant, as a person types it (see ``_TYPED``)."""
+
+    with_time = False
+    example = DATE_EXAMPLE
+    message = _("Enter a date such as %(example)s.")
+
+    def _shown(self) -> str:
+        raise NotImplementedError
+
+    def _stored(self, parts: tuple[int, ...]):
+        raise NotImplementedError
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return " ".join(self.raw_data)
+        return self._shown() if self.data else ""
+
+    def process_formdata(self, valuelist):
+        text = " ".join(valuelist or []).strip()
+        self.data = None
+        if not text:
+            return
+        match = _TYPED.fullmatch(text)
+        if match is not None and (match.group(4) is not None) == self.with_time:
+            parts = tuple(int(part or 0) for part in match.groups()[:6 if self.with_time else 3])
+            with contextlib.suppress(ValueError):  # 2026-02-30, 25:00
+                self.data = self._stored(parts)
+        if self.data is None:
+            raise ValueError(str(self.message % {"example": self.example}))
+
+
+class LocalDateTimeField(_TypedField):
+    """An instant: typed and shown in the display zone to the minute; ``data`` is naive UTC."""
+
+    widget = PickerInput("datetime")
+    with_time = True
+    example = DATETIME_EXAMPLE
+    message = _("Enter a date and time such as %(example)s.")
+
+    def _shown(self) -> str:
+        return format_display(self.data)
+
+    def _stored(self, parts):
+        return from_display(dt.datetime(*parts))
+
+
+class LocalDateField(_TypedField):
+    """A calendar date (no zone)."""
+
+    widget = PickerInput("date")
+
+    def _shown(self) -> str:
+        return self.data.isoformat()
+
+    def _stored(self, parts):
+        return dt.date(*parts)
+
+
+def column_fields(datamodel, labels: dict, descriptions: dict, validators: dict,
+                  search: bool = False) -> dict:
+    """Form fields for the model's Boolean, DateTime and Date columns (key -> unbound field).
+
+    ``search``: for the list's filters, where nothing is required.
+    """
+    fields = {}
+    for attribute in inspect(datamodel.obj).column_attrs:
+        key, column = attribute.key, attribute.columns[0]
+        kind = type(column.type)
+        if not issubclass(kind, (Boolean, DateTime, Date)):
+            continue
+        options = {"label": labels.get(key, key), "description": descriptions.get(key, "")}
+        checks = [] if search else list(validators.get(key, []))
+        if issubclass(kind, Boolean):
+            default = not search and datamodel.get_col_default(key) is True
+            fields[key] = BooleanField(default=default, validators=checks, **options)
+            continue
+        required = not (search or column.nullable)
+        checks.insert(0, InputRequired() if required else Optional())
+        if column.unique and not search:
+            checks.append(Unique(datamodel, key))
+        field = LocalDateTimeField if issubclass(kind, DateTime) else LocalDateField
+        fields[key] = field(default=None if search else datamodel.get_col_default(key),
+                            validators=checks, **options)
+    return fields
