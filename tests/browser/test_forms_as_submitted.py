@@ -101,6 +101,8 @@ def fill_required(page, form, lang: str, n: int) -> list[str]:
             field.press_sequentially("2026-11-28 00:30")
         else:
             value = typed_value(field.get_attribute("name"), lang, n)
+            if field.get_attribute("pattern"):  # (the page says the format: a person follows it)
+                value = value.lower()
             field.press_sequentially(value)
             if field.get_attribute("type") not in ("password", "number"):
                 typed.append(value)
@@ -153,8 +155,9 @@ def reference_rows(app):
 
     from app.clocks.models import CalendarOverride
     from app.core.models import Department
+    from app.registers.workorders.models import ServiceType
 
-    models = (CalendarOverride, Group, Role, Department)
+    models = (CalendarOverride, Group, Role, Department, ServiceType)
     with app.app_context():
         last = {m: db.session.query(db.func.max(m.id)).scalar() or 0 for m in models}
         db.session.remove()

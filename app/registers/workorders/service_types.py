@@ -6,7 +6,9 @@ the names, in the three languages, may be corrected. Types are never deleted: or
 from __future__ import annotations
 
 from flask_appbuilder import ModelView
+from flask_appbuilder.validators import Unique
 from flask_babel import lazy_gettext as _
+from wtforms import StringField
 from wtforms.validators import DataRequired, Regexp
 
 from app.core.admin_views import NAMED_LABELS
@@ -14,8 +16,9 @@ from app.core.interface import Interface
 from app.core.views import HardenedViewMixin
 from app.registers.workorders.models import ServiceType
 
-CODE_FORMAT = Regexp(r"^[a-z][a-z0-9_]{0,31}$", message=_(
-    "Use at most 32 lower-case letters, digits and underscores, starting with a letter."))
+CODE_PATTERN = "[a-z][a-z0-9_]{0,31}"
+CODE_HINT = _("Use at most 32 lower-case letters, digits and underscores, starting with a letter.")
+CODE_FORMAT = Regexp(f"^{CODE_PATTERN}$", message=CODE_HINT)
 
 
 class ServiceTypeView(HardenedViewMixin, ModelView):
@@ -32,3 +35,7 @@ class ServiceTypeView(HardenedViewMixin, ModelView):
     validators_columns = {"code": [CODE_FORMAT],
                           **{name: [DataRequired()] for name in ("name_zh", "name_ja", "name_en")}}
     base_order = ("id", "asc")
+    # The browser checks the format as it is typed, and the rule is written under the box.
+    add_form_extra_fields = {"code": StringField(
+        NAMED_LABELS["code"], description=CODE_HINT, validators=[DataRequired(), CODE_FORMAT, Unique(datamodel, "code")],
+        render_kw={"pattern": CODE_PATTERN, "required": True})}
