@@ -37,5 +37,6 @@ class ServiceTypeView(HardenedViewMixin, ModelView):
     base_order = ("id", "asc")
     # The browser checks the format as it is typed, and the rule is written under the box.
     add_form_extra_fields = {"code": StringField(
-        NAMED_LABELS["code"], description=CODE_HINT, validators=[DataRequired(), CODE_FORMAT, Unique(datamodel, "code")],
+        NAMED_LABELS["code"], description=CODE_HINT,
+        validators=[DataRequired(), CODE_FORMAT, Unique(datamodel, "code")],
         render_kw={"pattern": CODE_PATTERN, "required": True})}
