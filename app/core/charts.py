@@ -387,6 +387,7 @@ class ChartsView(BaseView):
             rows = rolled[0][chart.key] if rolled else live[chart.key]
             out.append({"key": chart.key, "title": str(chart.title), "kind": chart.kind,
                         "value_label": str(chart.value_label or ""), "percent": chart.percent,
+                        "integer": chart.agg == "count",  # counts: whole-number axis ticks
                         "labels": [chart.label(k) for k, _n, _t in rows],
                         "values": [chart.value(n, t) for _k, n, t in rows],
                         "as_of": format_display(rolled[1]) if rolled else None})

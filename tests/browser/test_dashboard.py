@@ -44,3 +44,17 @@ def test_dashboard_filter_bar_as_a_person_uses_it(page, live_server, orders, lan
     assert "_flt_" not in page.url and page.input_value("#filter-channel-eq") == ""
     assert page.get_attribute("#chart-channel", "data-rendered") == "2"
     assert page.outside_requests == []
+
+
+TICKS = """key => echarts.getInstanceByDom(document.getElementById('chart-' + key))
+    .getModel().getComponent('yAxis', 0).axis.scale.getTicks().map(t => t.value)"""
+
+
+def test_count_charts_have_whole_number_ticks(page, live_server, orders):
+    orders.create(channel="email")  # one order: a count axis must not read 0.2, 0.4 …
+    log_in(page, live_server, "office", "en")
+    page.goto(f"{live_server}/workorders/dashboard/")
+    page.wait_for_selector("#chart-month canvas")
+    for key in ("channel", "service_type", "month"):
+        ticks = page.evaluate(TICKS, key)
+        assert ticks and all(float(t).is_integer() for t in ticks), (key, ticks)
