@@ -2,13 +2,13 @@
 platform on every page and chart.
 
 - users of every role, with one password;
-- a few dozen enterprises of several departments and industries, a third Japanese-funded;
-- a few hundred work orders since the platform went live four months ago, in every state of the lifecycle, with
-  returns, waits, extensions (pending, approved, rejected), supervision, ratings good and bad
-  and a reopened order — made by the real commands, as the people who would act (the Office
-  dispatches, each department's staff handle), at past times, so that clocks, timelines and
-  dashboards agree; then one SLA sweep, which marks the overdue and at-risk clocks and delivers
-  their notices.
+- a few dozen enterprises of five departments and many industries, a dozen Japanese-funded;
+- a few hundred work orders since the platform went live four months ago, in every state of
+  the lifecycle, with returns, waits, extensions (pending, approved, rejected), supervision,
+  ratings good and bad and a reopened order — made by the real commands, as the people who
+  would act (the Office dispatches, each department's staff handle), at past times, so that
+  clocks, timelines and dashboards agree; then one SLA sweep, which marks the overdue and
+  at-risk clocks and delivers their notices.
 
 Deterministic: the plan is drawn from a seeded random generator, relative to ``now``.
 Idempotent: each demo order carries the reference ``demo:<n>`` and is made once.
@@ -321,19 +321,16 @@ def plan_orders(now: dt.datetime, count: int = DEMO_ORDERS, seed: int = DEMO_SEE
 
 
 # --- making it, through the commands ------------------------------------------------------------
-@contextmanager
-def _acting_as(user):
-    """Act as ``user`` (None: an intake channel) within the demo's request context; each
-    user's scope is computed once."""
+def _act_as(user) -> None:
+    """From now on the demo's request is made by ``user`` (None: an intake channel)."""
     g.user = user
-    if user is not None:
-        scopes = g.setdefault("_demo_scopes", {})
-        if user.id not in scopes:
-            scopes[user.id] = scope_for(user)
-        g._puwan_scope = (user.id, scopes[user.id])
-    else:
+    if user is None:
         g.pop("_puwan_scope", None)
-    yield
+        return
+    scopes = g.setdefault("_demo_scopes", {})
+    if user.id not in scopes:
+        scopes[user.id] = scope_for(user)
+    g._puwan_scope = (user.id, scopes[user.id])
 
 
 @contextmanager
@@ -409,8 +406,8 @@ def _enterprises(sm, departments) -> tuple[list, int]:
             japanese_funded=name_ja is not None, stage=stage, export_enterprise=export,
             address=f"大连市金普新区普湾经济区{road}{number}号", contact_name=contact,
             contact_phone=phone, department_id=departments[owner].id, secretary=secretary)
-        with _acting_as(secretary):  # the department's own staff registers it
-            RecordCommands(Enterprise).create(item)
+        _act_as(secretary)  # the department's own staff registers it
+        RecordCommands(Enterprise).create(item)
         made.append(item)
         created += 1
     return made, created
@@ -434,11 +431,11 @@ def _make_order(plan: OrderPlan, enterprise: Enterprise, users: dict, department
     text = f"{plan.subject}。{'ご対応をお願いいたします。' if plan.language == 'ja' else '请尽快联系。'}"
     contact = {"contact_name": plan.contact, "contact_phone": plan.phone}
     if plan.channel in PUBLIC_CHANNELS:
-        with _acting_as(None):
-            order, _token = create_public_order(
-                channel=plan.channel, subject=plan.subject, content=f"[{enterprise}]\n{text}",
-                language=plan.language, service_type=plan.service_type, external_ref=plan.ref,
-                received_at=received, **contact)
+        _act_as(None)
+        order, _token = create_public_order(
+            channel=plan.channel, subject=plan.subject, content=f"[{enterprise}]\n{text}",
+            language=plan.language, service_type=plan.service_type, external_ref=plan.ref,
+            received_at=received, **contact)
     else:
         kind = db.session.query(ServiceType).filter_by(code=plan.service_type).one()
         order = WorkOrder(channel=plan.channel, subject=plan.subject, content=text,
@@ -446,16 +443,16 @@ def _make_order(plan: OrderPlan, enterprise: Enterprise, users: dict, department
                           category=plan.category, enterprise_id=enterprise.id,
                           external_ref=plan.ref, received_at=received,
                           department_id=departments["OFFICE"].id, **contact)
-        with _acting_as(users[DISPATCHER]):
-            _commands(plan.received_at).create(order)
+        _act_as(users[DISPATCHER])
+        _commands(plan.received_at).create(order)
     at = plan.received_at
     for step in plan.steps:
         at += dt.timedelta(hours=step.hours)
         data = dict(step.data)
         if "department" in data:
             data["department"] = departments[data["department"]].id
-        with _acting_as(users[step.actor]):
-            _commands(at).perform(order, step.action, data)
+        _act_as(users[step.actor])
+        _commands(at).perform(order, step.action, data)
 
 
 def load_demo(now: dt.datetime | None = None) -> str:
@@ -469,9 +466,8 @@ def load_demo(now: dt.datetime | None = None) -> str:
         departments = {d.code: d for d in db.session.query(Department)}
         users = _users(sm)
         people = {username: sm.find_user(username=username) for username, *_ in DEMO_USERS}
-        for person in people.values():
-            with _acting_as(person):
-                pass  # (each person's scope, computed now)
+        # Each person's scope, read now: the session lets go of what it holds as it goes.
+        g._demo_scopes = {person.id: scope_for(person) for person in people.values()}
         made, enterprises = _enterprises(sm, departments)
         done = {ref for (ref,) in db.session.query(WorkOrder.external_ref)
                 .filter(WorkOrder.external_ref.like("demo:%"))}
