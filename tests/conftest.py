@@ -79,6 +79,10 @@ def app():
 def _clean_records(app):
     """Each test starts with no register records (reference data and USERS stay)."""
     yield
+    clean_records(app)
+
+
+def clean_records(app) -> None:
     with app.app_context():
         db.session.rollback()
         from app.clocks.models import Notice, SlaClock, SlaTransition, Supervision

@@ -4,6 +4,9 @@ A register declares ``Chart``s (group by a column, a month or the department; co
 average; bar, pie or line). Data comes from one ``GROUP BY`` query through the register's scoped
 data interface — department isolation holds — with the list's current filters applied. Every
 chart has a data table beside it, translated labels, tooltips and "save as image".
+
+A chart page's filter bar is configuration too (``FilterControl``): each control sets one of
+the list's ``_flt_<index>_<column>`` arguments, so a dashboard URL filters like the list's.
 """
 from __future__ import annotations
 
@@ -11,14 +14,15 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import abort, g, jsonify
+from flask import abort, g, jsonify, request
 from flask_appbuilder import BaseView, expose, has_access
 from flask_appbuilder.security.decorators import permission_name
 from flask_appbuilder.urltools import get_filter_args
+from flask_babel import lazy_gettext as _
 from sqlalchemy import case, func, insert, literal_column, or_
 
 from app.core.scope import visibility_clause
-from app.core.timeutil import format_display
+from app.core.timeutil import display_tz, format_display
 from app.extensions import db
 
 SHANGHAI_OFFSET_HOURS = 8  # instants are stored in UTC; months are Shanghai months
@@ -271,6 +275,65 @@ def refresh_all(app) -> dict:
                 if isinstance(view, ChartsView) and view.rollup}
 
 
+# --- the filter bar ------------------------------------------------------------------------------
+@dataclass
+class FilterControl:
+    """One control of a chart page's filter bar, setting the list filter ``op`` (FAB's
+    ``arg_name``: ``eq``, ``gt``, ``lt``) of a search column. The control follows the column: a
+    select of ``choices`` (a dict code → label; a relation's rows by default), a day for ``gt``
+    ("from") and ``lt`` ("to") on a time column, a check box for a yes/no column."""
+
+    column: str
+    label: object
+    op: str = "eq"
+    choices: dict | None = None
+
+
+def _filter_index(datamodel, filters, control: FilterControl) -> int:
+    op = "rel_o_m" if datamodel.is_relation(control.column) and control.op == "eq" else control.op
+    names = [f.arg_name for f in filters.get_search_filters()[control.column]]
+    return names.index(op)
+
+
+def _choices(datamodel, control: FilterControl) -> list[tuple[str, str]]:
+    if control.choices is not None:
+        return [(str(code), str(label)) for code, label in control.choices.items()]
+    model = datamodel.get_related_model(control.column)
+    return [(str(row.id), str(row)) for row in db.session.query(model).order_by(model.id)]
+
+
+def period_bound(value: str, op: str) -> dt.datetime:
+    """A day or time typed on a chart page (Asia/Shanghai) as the UTC instant bounding the
+    period: "from" a day counts from its first moment, "to" a day includes the whole day."""
+    text = value.strip()
+    moment = dt.datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=display_tz())
+    if len(text) == 10:  # a day
+        moment += {"gt": -dt.timedelta(microseconds=1), "lt": dt.timedelta(days=1)}.get(op, dt.timedelta())
+    return moment.astimezone(dt.UTC).replace(tzinfo=None)
+
+
+def typed_filters(datamodel, filters) -> list[str]:
+    """Drop the controls left empty (no filter) and read days and times as Shanghai time.
+    Returns the translated errors of values that are not days; those filters are dropped."""
+    errors, kept = [], []
+    for flt, values in zip(filters.filters, filters.values, strict=True):
+        values = [v for v in (values if isinstance(values, list) else [values]) if str(v).strip()]
+        if values and datamodel.is_datetime(flt.column_name) and flt.arg_name in ("gt", "lt"):
+            try:
+                values = [period_bound(v, flt.arg_name) for v in values]
+            except ValueError:
+                errors.append(str(_("Not a valid day: %(value)s (use YYYY-MM-DD).",
+                                    value=values[0])))
+                values = []
+        if values:
+            kept.append((flt, values))
+    filters.filters = [flt for flt, _values in kept]
+    filters.values = [values for _flt, values in kept]
+    return errors
+
+
 class ChartsView(BaseView):
     """A register's chart page: ``datamodel`` (scoped) and ``charts``; filters as on its list."""
 
@@ -281,18 +344,40 @@ class ChartsView(BaseView):
     title = ""
     search_columns: list[str] = []
     template = "puwan/charts.html"
+    filter_controls: list[FilterControl] = []
 
     def _filters(self):
+        """The request's list filters and the errors of values that could not be read."""
         filters = self.datamodel.get_filters(self.search_columns)
         get_filter_args(filters, disallow_if_not_in_search=True)
-        return filters
+        errors = typed_filters(self.datamodel, filters)
+        return filters, errors
+
+    def controls(self) -> list[dict]:
+        """The filter bar, each control showing the value chosen now."""
+        filters = self.datamodel.get_filters(self.search_columns)
+        out = []
+        for control in self.filter_controls:
+            arg = f"_flt_{_filter_index(self.datamodel, filters, control)}_{control.column}"
+            if self.datamodel.is_boolean(control.column):
+                kind, choices = "check", []
+            elif control.op in ("gt", "lt") and self.datamodel.is_datetime(control.column):
+                kind, choices = "day", []
+            else:
+                kind, choices = "select", _choices(self.datamodel, control)
+            value = request.args.get(arg, "").strip()
+            shown = dict(choices).get(value, value) if kind == "select" else value
+            out.append({"arg": arg, "id": f"filter-{control.column}-{control.op}",
+                        "label": str(control.label), "kind": kind, "choices": choices,
+                        "value": value, "shown": shown})
+        return out
 
     # Unfiltered figures come from the rollup when there is one (``flask charts refresh``, run
     # from cron); filtered ones are computed live.
     rollup = False
 
-    def chart_data(self) -> list[dict]:
-        filters = self._filters()
+    def chart_data(self, filters=None) -> list[dict]:
+        filters = filters if filters is not None else self._filters()[0]
         rolled = None
         if self.rollup and not filters.values:
             rolled = read_rollup(self)
@@ -302,6 +387,7 @@ class ChartsView(BaseView):
             rows = rolled[0][chart.key] if rolled else live[chart.key]
             out.append({"key": chart.key, "title": str(chart.title), "kind": chart.kind,
                         "value_label": str(chart.value_label or ""), "percent": chart.percent,
+                        "integer": chart.agg == "count",  # counts: whole-number axis ticks
                         "labels": [chart.label(k) for k, _n, _t in rows],
                         "values": [chart.value(n, t) for _k, n, t in rows],
                         "as_of": format_display(rolled[1]) if rolled else None})
@@ -311,15 +397,21 @@ class ChartsView(BaseView):
     @has_access
     @permission_name("charts")
     def page(self):
-        charts = self.chart_data()
+        filters, errors = self._filters()
+        charts = self.chart_data(filters)
         return self.render_template(self.template, title=self.title, charts=charts,
-                                    as_of=charts[0]["as_of"] if charts else None)
+                                    as_of=charts[0]["as_of"] if charts else None,
+                                    controls=self.controls(), filtered=bool(filters.values),
+                                    errors=errors), 422 if errors else 200
 
     @expose("/data.json")
     @has_access
     @permission_name("charts")
     def data(self):
-        charts = self.chart_data()
+        filters, errors = self._filters()
+        if errors:
+            return jsonify({"message": errors}), 422
+        charts = self.chart_data(filters)
         if not charts:
             abort(404)
         return jsonify(charts)

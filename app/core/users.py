@@ -15,8 +15,9 @@ class UserError(ValueError):
 
 def create_user(username: str, password: str, department_code: str, role_names,
                 first_name: str = "", last_name: str = "", email: str | None = None,
-                locale: str | None = None) -> PuwanUser:
-    """Add a user (not committed: the caller owns the transaction)."""
+                locale: str | None = None, password_hash: str | None = None) -> PuwanUser:
+    """Add a user (not committed: the caller owns the transaction). ``password_hash``: the
+    hash of ``password`` when the caller has one already (users sharing a password)."""
     sm = current_app.appbuilder.sm
     department = db.session.query(Department).filter_by(code=department_code).one_or_none()
     if department is None:
@@ -30,7 +31,7 @@ def create_user(username: str, password: str, department_code: str, role_names,
         username=username, first_name=first_name or username, last_name=last_name or "-",
         email=email or f"{username}@puwan.local", active=True, roles=roles,
         department_id=department.id, locale=locale,
-        password=generate_password_hash(
+        password=password_hash or generate_password_hash(
             password,
             method=current_app.config.get("FAB_PASSWORD_HASH_METHOD", "scrypt"),
             salt_length=current_app.config.get("FAB_PASSWORD_HASH_SALT_LENGTH", 16),

@@ -3,20 +3,28 @@ rate the service once it is resolved. Rate-limited; CSRF-protected; errors trans
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, url_for
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import EmailField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+from wtforms import EmailField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
 from app.clocks.models import SlaClock
 from app.core.exceptions import CommandError
-from app.core.timeutil import format_due
+from app.core.timeutil import format_display, format_due
 from app.extensions import db
 from app.intake import create_public_order, token_hash
 from app.registers.workorders.commands import SUBJECT, WorkOrderCommands
 from app.registers.workorders.lifecycle import STATE_LABELS, State
-from app.registers.workorders.models import LANGUAGES, RATINGS, ServiceType, WorkOrder
+from app.registers.workorders.models import (
+    CHOOSE,
+    LANGUAGES,
+    RATINGS,
+    SCORES,
+    ServiceType,
+    WorkOrder,
+)
 
 portal = Blueprint("portal", __name__, url_prefix="/portal")
 
@@ -31,18 +39,29 @@ class RequestForm(FlaskForm):
     contact_phone = StringField(_("Contact phone"), validators=[Optional(), Length(max=40)])
     contact_email = EmailField(_("Contact e-mail"),
                                validators=[Optional(), Email(), Length(max=200)])
-    language = SelectField(_("Requester's language"), choices=list(LANGUAGES.items()))
     service_type = SelectField(_("Service type"))
     subject = StringField(_("Subject"), validators=[DataRequired(), Length(max=200)])
     content = TextAreaField(_("Content"), validators=[DataRequired(), Length(max=5000)])
 
 
+def _choose(pairs) -> list:
+    """Choices that start empty: nothing is chosen for the requester."""
+    return [("", CHOOSE)] + [(str(value), label) for value, label in pairs]
+
+
 class RatingForm(FlaskForm):
-    rating = SelectField(_("Rating"), choices=[(str(k), v) for k, v in RATINGS.items()])
-    attitude = IntegerField(_("Attitude"), validators=[Optional(), NumberRange(1, 5)])
-    quality = IntegerField(_("Quality"), validators=[Optional(), NumberRange(1, 5)])
-    efficiency = IntegerField(_("Efficiency"), validators=[Optional(), NumberRange(1, 5)])
+    rating = SelectField(_("Rating"), choices=_choose(RATINGS.items()),
+                         validators=[InputRequired(message=_("Choose a rating."))])
+    attitude = SelectField(_("Attitude"), choices=_choose(SCORES), validators=[Optional()])
+    quality = SelectField(_("Quality"), choices=_choose(SCORES), validators=[Optional()])
+    efficiency = SelectField(_("Efficiency"), choices=_choose(SCORES), validators=[Optional()])
     comment = TextAreaField(_("Comment"), validators=[Optional(), Length(max=2000)])
+
+
+def page_language() -> str:
+    """The language of the page the requester filled in: their language for the answer."""
+    code = str(get_locale() or "zh")[:2]
+    return code if code in LANGUAGES else "zh"
 
 
 def _render(template, status=200, **context):
@@ -65,7 +84,7 @@ def submit():
             content = f"[{form.enterprise_name.data}]\n{content}"
         order, token = create_public_order(
             channel="portal", subject=form.subject.data, content=content,
-            language=form.language.data, service_type=form.service_type.data,
+            language=page_language(), service_type=form.service_type.data,
             contact_name=form.contact_name.data, contact_phone=form.contact_phone.data,
             contact_email=form.contact_email.data)
         return _render("puwan/portal/submitted.html", 201, order=order,
@@ -78,6 +97,30 @@ def _order_for(token: str) -> WorkOrder:
     if order is None:
         abort(404)
     return order
+
+
+# What the requester sees of the timeline: the steps of their request, never who took them or
+# what staff wrote (reasons, notes); supervision and extension requests stay internal.
+PUBLIC_EVENTS = {
+    "receive": _("Your request was received"),
+    "dispatch": _("Dispatched to the handling department"),
+    "accept": _("Accepted by the handling department"),
+    "return": _("Returned to the Office to be dispatched again"),
+    "start": _("Work started"),
+    "wait": _("Waiting for information from you"),
+    "resume": _("Work resumed"),
+    "resolve": _("Resolved with a reply"),
+    "approve_extension": _("More time granted for the resolution"),
+    "follow_up": _("Service rated"),
+    "close": _("Closed"),
+    "reopen": _("Reopened"),
+}
+
+
+def public_timeline(order) -> list[dict]:
+    return [{"at": format_display(e.at), "event": PUBLIC_EVENTS[e.action],
+             "state": STATE_LABELS.get(e.to_state, e.to_state or "")}
+            for e in order.events if e.action in PUBLIC_EVENTS]
 
 
 def _expected(order) -> str:
@@ -108,8 +151,8 @@ def track(token):
             status = 422
     return _render("puwan/portal/track.html", status, order=order, form=form,
                    state=STATE_LABELS.get(order.state, order.state),
-                   expected=_expected(order), can_rate=order.state == State.RESOLVED,
-                   ratings=RATINGS)
+                   expected=_expected(order), timeline=public_timeline(order),
+                   can_rate=order.state == State.RESOLVED, ratings=RATINGS)
 
 
 def init_portal(app) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -20,6 +20,13 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 # Years for which the package carries the official schedule (holidays and make-up days).
 OFFICIAL_YEARS = frozenset(ChinaStaticHolidays.special_public_holidays)
+
+
+@cache
+def _official_schedule(year: int) -> holidays.HolidayBase:
+    # Built once per year and process: each clock operation loads a calendar, and building a
+    # year's schedule costs far more than the arithmetic done with it.
+    return holidays.country_holidays("CN", years=[year])
 
 
 @dataclass(frozen=True)
@@ -47,7 +54,7 @@ class WorkCalendar:
 
     def _official(self, year: int) -> holidays.HolidayBase:
         if year not in self._years:
-            self._years[year] = holidays.country_holidays("CN", years=[year])
+            self._years[year] = _official_schedule(year)
         return self._years[year]
 
     def day(self, day: dt.date) -> DayInfo:

@@ -51,18 +51,20 @@ def test_admin_from_environment_with_weak_password_is_refused(fresh_app, monkeyp
         run.prepare(fresh_app)
 
 
-def test_demo_data_fills_every_page(fresh_app):
+def test_run_demo_loads_the_demo_and_sweeps_once_at_start(fresh_app, monkeypatch):
     import run
+    from app.core import demo
 
+    monkeypatch.setattr(demo, "DEMO_ORDERS", 40)  # (tests/core/test_demo.py checks the full set)
     run.prepare(fresh_app, demo=True)
     with fresh_app.app_context():
+        from app.clocks.models import Notice
         from app.registers.enterprises.models import Enterprise
-
-        assert db.session.query(Enterprise).count() == 6
         from app.registers.workorders.models import WorkOrder
 
-        states = {o.state for o in db.session.query(WorkOrder)}
-        assert {"received", "in_progress", "waiting", "resolved", "closed"} <= states
+        assert db.session.query(Enterprise).count() == len(demo.DEMO_ENTERPRISES)
+        assert db.session.query(WorkOrder).count() == 40
+        assert db.session.query(Notice).count()  # the sweep at start delivered them
 
 
 def test_secret_key_is_generated_once_and_kept(tmp_path, monkeypatch):

@@ -9,7 +9,7 @@ from tests.conftest import csrf_token, make_app
 
 
 def _form(client, **overrides):
-    data = {"contact_name": "佐藤", "contact_phone": "0411-1234", "language": "ja",
+    data = {"contact_name": "佐藤", "contact_phone": "0411-1234",
             "service_type": "trade", "subject": "展位补贴", "content": "如何申请展位补贴？",
             "csrf_token": csrf_token(client, "/portal/")}
     data.update(overrides)
@@ -120,3 +120,79 @@ def test_the_private_link_never_reaches_the_change_history(app, client):
         change = db.session.query(RecordChange).filter_by(table_name="work_order",
                                                           record_id=order.id).one()
         assert "tracking_hash" not in change.after and change.after["ticket"] == ticket
+
+
+@pytest.mark.parametrize("lang", ["zh", "ja", "en"])
+def test_requesters_language_is_the_language_of_the_page(app, client, lang):
+    client.get(f"/lang/{lang}")
+    assert 'name="language"' not in client.get("/portal/").get_data(as_text=True)  # not asked
+    ticket, _link = _submit(client, language="zh")  # a stray field changes nothing
+    with app.app_context():
+        assert db.session.query(WorkOrder).filter_by(ticket=ticket).one().language == lang
+
+
+def _resolved_through_the_portal(client, app, orders, wait_reason="内部：企业材料不齐"):
+    ticket, link = _submit(client)
+    from tests.factories import department_id
+
+    with app.app_context():
+        pk = db.session.query(WorkOrder).filter_by(ticket=ticket).one().id
+        ipb = department_id("IPB")
+    assert orders.act(pk, "dispatch", "office", department=ipb).status_code == 200
+    for action, data in [("accept", {}), ("start", {}), ("wait", {"reason": wait_reason}),
+                         ("resume", {})]:
+        assert orders.act(pk, action, "ipb", **data).status_code == 200, action
+    assert orders.act(pk, "supervise", "office", reason="督办：内部意见").status_code == 200
+    assert orders.act(pk, "resolve", "ipb", reply="已答复").status_code == 200
+    return pk, link
+
+
+def test_tracking_page_shows_a_public_timeline_in_the_pages_language(client, app, orders):
+    client.get("/lang/ja")
+    pk, link = _resolved_through_the_portal(client, app, orders)
+    html = client.get(link).get_data(as_text=True)
+    assert re.search(r'id="department">投資促進局<', html)
+    timeline = html.split('id="portal-timeline"')[1].split("</table>")[0]
+    for step in ("ご依頼を受け付けました", "担当部門に振り分けました", "担当部門が受領しました",
+                 "処理を開始しました", "お客様からの情報をお待ちしています", "回答して解決しました"):
+        assert step in timeline, step
+    with app.app_context():
+        from app.core.timeutil import format_display
+
+        order = db.session.get(WorkOrder, pk)
+        received = format_display(order.events[0].at)  # Shanghai, to the minute
+        handler = str(order.handler)
+    assert received in timeline
+    # Who did it and what staff wrote stay inside: no names, reasons or supervision notes.
+    for internal in (handler, "内部：企业材料不齐", "督办：内部意见", "Open supervision"):
+        assert internal not in html
+
+
+def test_portal_rating_has_no_preselected_score(client, app, orders):
+    client.get("/lang/ja")
+    _pk, link = _resolved_through_the_portal(client, app, orders)
+    html = client.get(link).get_data(as_text=True)
+    form = html.split('id="rating-form"')[1].split("</form>")[0]
+    for name in ("rating", "attitude", "quality", "efficiency"):
+        select = re.search(rf'<select[^>]*name="{name}"[^>]*>(.*?)</select>', form, re.S)
+        first, *_rest = re.findall(r"<option[^>]*>", select.group(1))
+        assert 'value=""' in first, name
+        assert "selected" not in select.group(1).replace(first, ""), name
+    assert "— 選択してください —" in form
+
+
+def test_portal_refuses_a_missing_rating_with_a_translated_message(client, app, orders):
+    client.get("/lang/ja")
+    pk, link = _resolved_through_the_portal(client, app, orders)
+    resp = client.post(link, data={"rating": "", "attitude": "", "quality": "",
+                                   "efficiency": "", "comment": "",
+                                   "csrf_token": csrf_token(client, "/portal/")})
+    assert resp.status_code == 422
+    assert "評価を選択してください。" in resp.get_data(as_text=True)
+    assert orders.state(pk) == "resolved"
+    resp = client.post(link, data={"rating": "5", "attitude": "", "quality": "4",
+                                   "efficiency": "", "csrf_token": csrf_token(client, "/portal/")})
+    assert resp.status_code == 302 and orders.state(pk) == "followed_up"
+    with app.app_context():
+        order = db.session.get(WorkOrder, pk)
+        assert (order.rating, order.rating_attitude, order.rating_quality) == (5, None, 4)

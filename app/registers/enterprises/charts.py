@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _
 
-from app.core.charts import Chart, ChartsView
+from app.core.charts import Chart, ChartsView, FilterControl
 from app.core.interface import ScopedInterface
 from app.registers.enterprises.models import INDUSTRIES, STAGES, Enterprise
 
@@ -11,6 +11,13 @@ class EnterpriseChartsView(ChartsView):
     title = _("Enterprise charts")
     search_columns = ["uscc", "name_zh", "japanese_funded", "industry", "stage",
                       "export_enterprise", "department"]
+    filter_controls = [
+        FilterControl("department", _("Department")),
+        FilterControl("industry", _("Industry"), choices=INDUSTRIES),
+        FilterControl("stage", _("Stage"), choices=STAGES),
+        FilterControl("japanese_funded", _("Japanese-funded only")),
+        FilterControl("export_enterprise", _("Export enterprises only")),
+    ]
     charts = [
         Chart("industry", _("Enterprises by industry"), lambda m: m.industry, labels=INDUSTRIES,
               value_label=_("Enterprises")),

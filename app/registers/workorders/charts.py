@@ -6,6 +6,7 @@ from app.clocks.models import SlaClock
 from app.core.charts import (
     Chart,
     ChartsView,
+    FilterControl,
     department_label,
     month_label,
     month_of,
@@ -38,6 +39,13 @@ class WorkOrderDashboardView(ChartsView):
     rollup = True
     search_columns = ["channel", "category", "state", "handling_department", "service_type",
                       "received_at"]
+    filter_controls = [
+        FilterControl("handling_department", _("Handling department")),
+        FilterControl("received_at", _("Received from"), "gt"),
+        FilterControl("received_at", _("Received until"), "lt"),
+        FilterControl("channel", _("Channel"), choices=CHANNELS),
+        FilterControl("service_type", _("Service type")),
+    ]
     charts = [
         Chart("channel", _("Work orders by channel"), lambda m: m.channel, labels=CHANNELS,
               value_label=_("Work orders")),

@@ -26,6 +26,9 @@ RATINGS = {
     2: _("Dissatisfied"), 1: _("Very dissatisfied"),
 }
 BAD_RATINGS = (1, 2)
+SCORES = [(n, str(n)) for n in range(1, 6)]  # attitude, quality, efficiency
+# The empty first choice of a rating or score: nothing is chosen for the person rating.
+CHOOSE = _("— choose —")
 
 
 class ServiceType(NamedMixin, Model):

@@ -25,7 +25,15 @@ from app.registers.enterprises.models import Enterprise
 from app.registers.enterprises.views import enterprise_label
 from app.registers.workorders.commands import SUBJECT, WorkOrderCommands, add_attachment
 from app.registers.workorders.lifecycle import STATE_LABELS, TRANSITIONS, Actor
-from app.registers.workorders.models import CATEGORIES, CHANNELS, LANGUAGES, RATINGS, WorkOrder
+from app.registers.workorders.models import (
+    CATEGORIES,
+    CHANNELS,
+    CHOOSE,
+    LANGUAGES,
+    RATINGS,
+    SCORES,
+    WorkOrder,
+)
 
 LABELS = {
     "ticket": _("Ticket"), "channel": _("Channel"), "received_at": _("Received at"),
@@ -193,7 +201,7 @@ class WorkOrderView(ScopedModelView):
             template, shown=g.get("_puwan_shown"), transitions=TRANSITIONS,
             actions_for=available_actions,
             timeline=_timeline, clocks=clock_rows, departments=_departments, ratings=RATINGS,
-            categories=CATEGORIES, **kwargs)
+            scores=SCORES, choose=CHOOSE, categories=CATEGORIES, **kwargs)
 
     @expose("/transition/<int:pk>/<string:action>", methods=["POST"])
     @has_access

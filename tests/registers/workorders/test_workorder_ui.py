@@ -155,3 +155,38 @@ def test_order_page_shows_due_as_end_of_day_and_no_none(orders, auth):
     html = auth.client("office", lang="zh").get(f"/workorders/show/{pk}").get_data(as_text=True)
     assert "2026-09-20 24:00" in html          # end of the Sunday make-up working day
     assert ">None<" not in html.replace(" ", "").replace("\n", "")
+
+
+def _resolved(orders):
+    pk = orders.dispatched("IPB")
+    for action, data in [("accept", {}), ("resolve", {"reply": "已答复"})]:
+        assert orders.act(pk, action, "ipb", **data).status_code == 200
+    return pk
+
+
+def test_follow_up_form_preselects_no_rating_or_score(orders, auth):
+    import re
+
+    pk = _resolved(orders)
+    html = auth.client("office", lang="zh").get(f"/workorders/show/{pk}").get_data(as_text=True)
+    form = html.split('id="action-follow_up"')[1].split("</form>")[0]
+    for name in ("rating", "attitude", "quality", "efficiency"):
+        options = re.search(rf'<select[^>]*name="{name}"[^>]*>(.*?)</select>', form, re.S).group(1)
+        first, *rest = re.findall(r"<option[^>]*>[^<]*", options)
+        assert 'value=""' in first and "— 请选择 —" in first, name
+        assert not any("selected" in option for option in rest), name
+    assert re.search(r'<select[^>]*name="rating"[^>]*required', form)
+
+
+def test_follow_up_without_a_rating_is_refused_with_a_translated_message(orders, auth):
+    pk = _resolved(orders)
+    office = auth.client("office", lang="ja")
+    resp = office.post(f"/workorders/transition/{pk}/follow_up", data={
+        "rating": "", "attitude": "", "quality": "", "efficiency": "", "comment": "",
+        "csrf_token": csrf_token(office, "/")})
+    assert resp.status_code == 422 and orders.state(pk) == "resolved"
+    assert "このフィールドは必須です" in resp.get_data(as_text=True)
+    resp = office.post(f"/workorders/transition/{pk}/follow_up", data={
+        "rating": "4", "attitude": "", "quality": "5", "efficiency": "",
+        "csrf_token": csrf_token(office, "/")})
+    assert resp.status_code == 302 and orders.state(pk) == "followed_up"

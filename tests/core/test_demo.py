@@ -1,0 +1,139 @@
+"""The demo data set: a newcomer finds every state, overdue orders, notices and charts with real
+figures; loading it again adds nothing; the same seed gives the same data."""
+import datetime as dt
+import re
+from collections import Counter
+
+import pytest
+
+from app.clocks.models import Notice, SlaClock, Supervision
+from app.core.demo import DEMO_ENTERPRISES, DEMO_PASSWORD, load_demo, plan_orders
+from app.core.models import PuwanUser
+from app.extensions import db
+from app.registers.enterprises.models import Enterprise
+from app.registers.workorders.lifecycle import State
+from app.registers.workorders.models import WorkOrder, WorkOrderEvent
+from tests.clocks.conftest import at
+from tests.conftest import clean_records, csrf_token
+
+NOW = at(2026, 11, 20, 15, 0)  # a Friday afternoon in Shanghai
+
+
+@pytest.fixture(scope="module")
+def demo(app):
+    """The demo, loaded once for this module (on the test database: SQLite or PostgreSQL)."""
+    with app.app_context():
+        report = load_demo(now=NOW)
+        db.session.remove()
+    yield report
+    clean_records(app)
+
+
+@pytest.fixture(autouse=True)
+def _clean_records():
+    """The demo stays loaded across this module's tests (the fixture above removes it)."""
+    yield
+
+
+def _counts():
+    models = (WorkOrder, WorkOrderEvent, SlaClock, Notice, Supervision, Enterprise, PuwanUser)
+    return {m.__name__: db.session.query(m).count() for m in models}
+
+
+def test_demo_has_a_few_hundred_orders_in_every_state(demo, ctx):
+    states = Counter(state for (state,) in db.session.query(WorkOrder.state))
+    assert set(states) == {str(s) for s in State}, states
+    assert 200 <= sum(states.values()) <= 500
+    assert db.session.query(Enterprise).count() == len(DEMO_ENTERPRISES) >= 30
+    assert db.session.query(Enterprise).filter_by(japanese_funded=True).count() >= 10
+
+
+def test_demo_orders_spread_over_the_last_months(demo, ctx):
+    received = [r for (r,) in db.session.query(WorkOrder.received_at)]
+    assert max(received) <= NOW.astimezone(dt.UTC).replace(tzinfo=None)
+    months = {(r + dt.timedelta(hours=8)).strftime("%Y-%m") for r in received}
+    assert len(months) >= 4
+
+
+def test_demo_has_extensions_ratings_returns_reopenings_and_supervision(demo, ctx):
+    assert db.session.query(WorkOrder).filter(WorkOrder.extension_requested.isnot(None)).count()
+    actions = Counter(a for (a,) in db.session.query(WorkOrderEvent.action))
+    for action in ("approve_extension", "reject_extension", "return", "reopen", "supervise",
+                   "wait", "resume", "follow_up", "close"):
+        assert actions[action], action
+    ratings = {r for (r,) in db.session.query(WorkOrder.rating) if r}
+    assert ratings == {1, 2, 3, 4, 5}
+
+
+def test_demo_has_overdue_and_at_risk_orders_and_their_notices(demo, ctx):
+    overdue = db.session.query(SlaClock).filter_by(name="resolution", state="breached").count()
+    assert overdue >= 3
+    assert db.session.query(SlaClock).filter_by(name="dispatch", state="breached").count()
+    notices = Counter(n.kind for n in db.session.query(Notice))
+    assert notices["breached"] >= overdue and notices["missed"]
+    assert db.session.query(Supervision).count()
+
+
+def test_demo_timelines_follow_the_clock_and_name_who_acted(demo, ctx):
+    now = NOW.astimezone(dt.UTC).replace(tzinfo=None)
+    for order in db.session.query(WorkOrder):
+        times = [e.at for e in order.events]
+        assert times == sorted(times) and times[-1] <= now, order.ticket
+        assert order.events[0].action == "receive" and times[0] == order.received_at
+        assert all(e.actor is not None for e in order.events[1:]), order.ticket
+    stopped = [c.stopped_at for c in db.session.query(SlaClock) if c.stopped_at]
+    assert max(stopped) <= now
+
+
+def test_loading_the_demo_again_adds_nothing(demo, app):
+    with app.app_context():
+        before = _counts()
+        report = load_demo(now=NOW)
+        assert _counts() == before
+        assert report.startswith("0 users") and " 0 enterprises, 0 work orders" in report
+        db.session.remove()
+
+
+def _actions(plans) -> dict:
+    return {plan.ref: [step.action for step in plan.steps] for plan in plans}
+
+
+def test_the_demo_plan_is_the_same_for_the_same_seed():
+    assert plan_orders(NOW) == plan_orders(NOW)
+    assert plan_orders(NOW) != plan_orders(NOW, seed=7)
+    # Whatever the day it is loaded, the orders go through the same steps (every state).
+    later = NOW + dt.timedelta(days=45, hours=7)
+    assert _actions(plan_orders(later)) == _actions(plan_orders(NOW))
+    now = NOW.astimezone(dt.UTC)
+    for plan in plan_orders(NOW):
+        end = plan.received_at + dt.timedelta(hours=sum(s.hours for s in plan.steps))
+        assert end < now
+
+
+def _as(app, username, lang="zh"):
+    client = app.test_client()
+    resp = client.post("/login/", data={"username": username, "password": DEMO_PASSWORD,
+                                        "csrf_token": csrf_token(client)})
+    assert resp.status_code == 302
+    client.get(f"/lang/{lang}")
+    return client
+
+
+@pytest.mark.parametrize("path", ["/workorders/dashboard/data.json",
+                                  "/enterprises/charts/data.json"])
+def test_every_chart_shows_demo_figures(demo, app, path):
+    charts = _as(app, "office_dispatcher").get(path).json
+    empty = [c["key"] for c in charts if not c["values"]]
+    assert not empty
+
+
+@pytest.mark.parametrize("path", ["/workorders/list/", "/enterprises/list/", "/notices/list/",
+                                  "/sla-clocks/list/", "/history/list/"])
+def test_every_list_shows_demo_records(demo, app, path):
+    html = _as(app, "office_dispatcher").get(path).get_data(as_text=True)
+    assert not re.search(r"没有找到记录|No records found", html), path
+
+
+def test_a_departments_home_page_shows_its_overdue_orders(demo, app):
+    html = _as(app, "pcb_staff").get("/").get_data(as_text=True)
+    assert "已超时" in html
