@@ -80,3 +80,22 @@ def test_fab_stock_interfaces_keep_fabs_filters_whatever_ours_did_before(named, 
     _api(client, auth.token("ipb"), "name_zh", "ct", "50%")  # our filters are made after it
     stock.rest_add_filters([{"col": "name_zh", "opr": "ct", "value": "x"}])
     assert type(stock.filters[0]) is fab.FilterContains
+
+
+def test_a_time_typed_into_a_filter_is_shanghai_time_in_lists_and_the_api(orders, auth):
+    """00:20 and 00:40 on 28 Nov in Shanghai are 16:20 and 16:40 on the 27th in UTC: a filter
+    "after 2026-11-28 00:30" finds the later order only, as the clerk who typed it means."""
+    early = orders.create(subject="零点二十分来电", received_at="2026-11-28T00:20")
+    late = orders.create(subject="零点四十分来电", received_at="2026-11-28T00:40")
+    office = auth.client("office")
+    after = office.get("/workorders/list/?_flt_1_received_at=2026-11-28 00:30").get_data(
+        as_text=True)
+    before = office.get("/workorders/list/?_flt_2_received_at=2026-11-28 00:30").get_data(
+        as_text=True)
+    assert "零点四十分来电" in after and "零点二十分来电" not in after
+    assert "零点二十分来电" in before and "零点四十分来电" not in before
+    q = prison.dumps({"filters": [{"col": "received_at", "opr": "gt",
+                                   "value": "2026-11-28 00:30"}], "columns": ["id"]})
+    resp = office.get(f"/api/v1/workorder/?q={q}", headers=auth.token("office"))
+    assert [row["id"] for row in resp.json["result"]] == [late]
+    assert early != late

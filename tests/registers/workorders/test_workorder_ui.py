@@ -185,7 +185,7 @@ def test_follow_up_without_a_rating_is_refused_with_a_translated_message(orders,
         "rating": "", "attitude": "", "quality": "", "efficiency": "", "comment": "",
         "csrf_token": csrf_token(office, "/")})
     assert resp.status_code == 422 and orders.state(pk) == "resolved"
-    assert "このフィールドは必須です" in resp.get_data(as_text=True)
+    assert "必須項目です" in resp.get_data(as_text=True)
     resp = office.post(f"/workorders/transition/{pk}/follow_up", data={
         "rating": "4", "attitude": "", "quality": "5", "efficiency": "",
         "csrf_token": csrf_token(office, "/")})
