@@ -58,6 +58,24 @@ def main() -> None:
             time.sleep(int(os.environ.get("CHARTS_REFRESH_SECONDS", "300")))
 
     threading.Thread(target=refresh_charts, daemon=True, name="charts-refresh").start()
+
+    # In production cron runs `flask sla sweep` every minute; this single process does it too,
+    # so deadlines that pass while it runs move clocks, notices and supervision as they would.
+    def sweep_clocks() -> None:
+        from app.clocks.sweep import sweep
+        from app.extensions import db
+
+        while True:
+            time.sleep(int(os.environ.get("SLA_SWEEP_SECONDS", "60")))
+            with app.app_context():
+                try:
+                    sweep(db.session, dt.datetime.now(dt.UTC))
+                except Exception:  # (logged; the next minute tries again, as cron would)
+                    app.logger.exception("SLA sweep failed")
+                finally:
+                    db.session.remove()
+
+    threading.Thread(target=sweep_clocks, daemon=True, name="sla-sweep").start()
     host = os.environ.get("HOST", "127.0.0.1")
     port = int(os.environ.get("PORT", "8080"))
     print(f"  Serving on http://{host}:{port}/", flush=True)

@@ -91,6 +91,16 @@ class SlaClock(DepartmentOwnedMixin, Model):
     transitions = relationship("SlaTransition", back_populates="clock",
                                order_by="SlaTransition.id", cascade="all, delete-orphan")
 
+    def state_now(self, now=None) -> str:
+        """The state a person should read now: the stored one, moved on as the next sweep will
+        move it (a deadline passed since the last sweep reads overdue, not on track)."""
+        now = now or utcnow()
+        if self.state in ("running", "warning") and self.due_at <= now:
+            return "breached"
+        if self.state == "running" and self.warn_at <= now:
+            return "warning"
+        return self.state
+
 
 class SlaTransition(Model):
     """A clock's state change, written once; ``notified_at`` marks its hooks as delivered."""

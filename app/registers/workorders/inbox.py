@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import url_for
 from flask_babel import lazy_gettext as _
+from markupsafe import Markup
 from sqlalchemy import and_
 from sqlalchemy.orm import joinedload
 
@@ -38,12 +39,13 @@ CLOCKS = (WorkOrder.dispatch_clock, WorkOrder.resolution_clock)
 def _row(order: WorkOrder, clock: SlaClock | None = None) -> Row:
     clock = clock if clock is not None else order.clock
     clock_text = clock_state_label(clock)
-    if clock is not None and clock.name not in ("dispatch", "resolution"):
-        clock_text = f"{CLOCK_NAMES.get(clock.name, clock.name)} · {clock_text}"
+    if clock is not None and clock.name != "dispatch":  # (the label names the dispatch clock)
+        # every clock named: an order may be overdue on two of its promises at once
+        clock_text = Markup("{} · {}").format(CLOCK_NAMES.get(clock.name, clock.name), clock_text)
     return Row(cells=[order.ticket, order.subject, STATE_LABELS.get(order.state, order.state),
                       clock_text, format_due(clock.due_at) if clock is not None else ""],
                url=url_for(f"{VIEW}.show", pk=order.id),
-               css=CLOCK_ROW_CLASSES.get(clock.state, "") if clock is not None else "")
+               css=CLOCK_ROW_CLASSES.get(clock.state_now(), "") if clock is not None else "")
 
 
 def to_dispatch(actor) -> Section | None:

@@ -93,10 +93,10 @@ def clock_state_label(clock) -> str:
     risk), named when it is the dispatch clock."""
     if clock is None:
         return ""
-    state = str(STATES.get(clock.state, clock.state))
-    if clock.state in CLOCK_LABEL_CLASSES:
-        state = Markup('<span class="label {}">{}</span>').format(
-            CLOCK_LABEL_CLASSES[clock.state], state)
+    code = clock.state_now()
+    state = str(STATES.get(code, code))
+    if code in CLOCK_LABEL_CLASSES:
+        state = Markup('<span class="label {}">{}</span>').format(CLOCK_LABEL_CLASSES[code], state)
     if clock.name == "dispatch":
         return Markup("{} · {}").format(CLOCK_NAMES["dispatch"], state)
     return state
@@ -177,7 +177,7 @@ class WorkOrderView(ScopedModelView):
 
     def row_class(self, order) -> str:
         clock = order.clock
-        return CLOCK_ROW_CLASSES.get(clock.state, "") if clock is not None else ""
+        return CLOCK_ROW_CLASSES.get(clock.state_now(), "") if clock is not None else ""
 
     def _get_show_widget(self, pk, item, widgets=None, actions=None, show_fieldsets=None):
         g._puwan_shown = item  # the order's page shows it below FAB's fields: fetched once
@@ -408,7 +408,7 @@ def order_clocks(order):
 
 def clock_rows(order):
     return [
-        {"name": CLOCK_NAMES.get(c.name, c.name), "state": STATES.get(c.state, c.state),
+        {"name": CLOCK_NAMES.get(c.name, c.name), "state": STATES.get(c.state_now(), c.state),
          "due": format_due(c.due_at), "unconfirmed": c.unconfirmed}
         for c in order_clocks(order)
     ]

@@ -94,3 +94,33 @@ def test_the_order_page_offers_edit_where_the_user_may_change_the_order(orders, 
     assert not has_edit("ipb", by_office) and not has_edit("office", by_unit)
     assert not has_edit("reader", by_office) and not has_edit("ipb2", by_office)
     assert auth.client("office").get(f"/workorders/edit/{by_office}").status_code == 200
+
+
+def test_a_deadline_passed_since_the_last_sweep_reads_overdue_not_on_track(app, orders, auth):
+    """Between two sweeps (cron, every minute) a promise whose time ran out must not read
+    "on track": the list and the order page show what the next sweep will record."""
+    pk = orders.dispatched("IPB")
+    with app.app_context():
+        db.session.query(SlaClock).filter_by(subject_id=pk, name="resolution").update(
+            {"due_at": at(2026, 11, 2), "warn_at": at(2026, 11, 1)})
+        db.session.commit()
+        db.session.remove()
+    assert orders.clock(pk, "resolution")["state"] == "running"  # (no sweep ran)
+    row = _list_row(_list(auth, "ipb", lang="ja"), pk)
+    assert row.startswith('<tr class="danger overdue">') and "期限超過" in row
+    page = auth.client("ipb", lang="ja").get(f"/workorders/show/{pk}").get_data(as_text=True)
+    assert "期限超過" in page.split('id="workorder-clocks"')[1]
+
+
+def test_the_inbox_names_each_overdue_promise_and_prints_no_markup(app, orders, auth):
+    """An order late on two promises appears twice in the overdue section: each row says which
+    promise, and the state label is a label, not its HTML source."""
+    pk = orders.create()  # (not dispatched yet: its dispatch and resolution clocks both run)
+    with app.app_context():
+        db.session.query(SlaClock).filter_by(subject_id=pk).update({"state": "breached"})
+        db.session.commit()
+        db.session.remove()
+    home = auth.client("office", lang="zh").get("/").get_data(as_text=True)
+    overdue = home.split('id="overdue"')[1].split("inbox-section")[0]
+    assert "&lt;span" not in home
+    assert "派单 · " in overdue and "办结 · " in overdue
