@@ -25,8 +25,9 @@ def test_dispatcher_finds_the_callers_enterprise_and_saves_the_hotline_form(
     log_in(page, live_server, "office", lang)
     page.goto(f"{live_server}/workorders/add")
 
+    # as a person does: click the box, then just type (the search field must have the focus)
     page.click("#enterprise + .select2 .select2-selection")
-    page.fill(".select2-search__field", text["typed"])
+    page.keyboard.type(text["typed"])
     option = page.locator(".select2-results__option", has_text=uscc)
     option.wait_for()
     assert text["shown"] in option.inner_text() and "经济发展局" in option.inner_text() \

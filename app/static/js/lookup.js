@@ -30,5 +30,11 @@ $(function () {
           $("<div class='small' style='opacity:.8'>").text(item.uscc + " · " + item.department));
       }
     });
+    // select2 4.0.13 under jQuery 3.6 leaves the focus on the closed box: what the clerk types
+    // right after clicking it would be lost. Put the focus into the search field.
+    select.on("select2:open", function () {
+      var field = document.querySelector(".select2-container--open .select2-search__field");
+      if (field) { field.focus(); }
+    });
   });
 });

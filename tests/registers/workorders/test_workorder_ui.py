@@ -190,3 +190,21 @@ def test_follow_up_without_a_rating_is_refused_with_a_translated_message(orders,
         "rating": "4", "attitude": "", "quality": "5", "efficiency": "",
         "csrf_token": csrf_token(office, "/")})
     assert resp.status_code == 302 and orders.state(pk) == "followed_up"
+
+
+def test_dispatch_form_preselects_no_department_and_a_dispatch_without_one_is_refused(orders, auth):
+    """A dispatcher who clicks Dispatch without choosing must not send the order to whichever
+    department the list starts with."""
+    import re
+
+    pk = orders.create()
+    office = auth.client("office", lang="ja")
+    html = office.get(f"/workorders/show/{pk}").get_data(as_text=True)
+    form = html.split('id="action-dispatch"')[1].split("</form>")[0]
+    options = re.search(r'<select[^>]*name="department"[^>]*>(.*?)</select>', form, re.S).group(1)
+    first, *rest = re.findall(r"<option[^>]*>[^<]*", options)
+    assert 'value=""' in first and not any("selected" in option for option in rest)
+    assert '<label for="dispatch-department">担当部門</label>' in form
+    resp = office.post(f"/workorders/transition/{pk}/dispatch", data={
+        "department": "", "category": "general", "csrf_token": csrf_token(office, "/")})
+    assert resp.status_code == 422 and orders.state(pk) == "received"
