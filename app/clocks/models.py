@@ -91,6 +91,15 @@ class SlaClock(DepartmentOwnedMixin, Model):
     transitions = relationship("SlaTransition", back_populates="clock",
                                order_by="SlaTransition.id", cascade="all, delete-orphan")
 
+    @property
+    def subject(self) -> SlaClock:
+        # The list shows the measured record by its label, which its formatter looks up.
+        return self
+
+    @property
+    def current_state(self) -> str:
+        return self.state_now()
+
     def state_now(self, now=None) -> str:
         """The state a person should read now: the stored one, moved on as the next sweep will
         move it (a deadline passed since the last sweep reads overdue, not on track)."""
@@ -136,6 +145,10 @@ class Notice(DepartmentOwnedMixin, Model):
     read_at = Column(DateTime)
     transition_id = Column(Integer, ForeignKey("sla_transition.id", ondelete="SET NULL"),
                            unique=True)
+
+    @property
+    def subject(self) -> Notice:
+        return self
 
     @property
     def text(self) -> Notice:

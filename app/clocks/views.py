@@ -145,74 +145,6 @@ def _clock_state(state):
     return STATES.get(state, state)
 
 
-class SlaClockView(CalendarWarningMixin, HardenedViewMixin, ModelView):
-    route_base = "/sla-clocks"
-    datamodel = ScopedInterface(SlaClock)
-    base_permissions = ["can_list", "can_show"]
-    list_title = _("SLA clocks")
-    show_title = _("SLA clock")
-    label_columns = {
-        "subject_type": _("Register"), "subject_id": _("Record"), "name": _("Clock"),
-        "policy": _("SLA policy"), "state": _("State"), "started_at": _("Started at"),
-        "due_at": _("Due at"), "stopped_at": _("Stopped at"), "department": _("Department"),
-        "unconfirmed": _("Unconfirmed calendar"),
-    }
-    list_columns = ["subject_type", "subject_id", "name", "policy", "state", "due_at",
-                    "department"]
-    show_columns = ["subject_type", "subject_id", "name", "policy", "state", "started_at",
-                    "due_at", "stopped_at", "department", "unconfirmed"]
-    search_columns = ["subject_type", "subject_id", "name", "state", "department", "due_at"]
-    base_order = ("due_at", "asc")
-
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        from app.core.admin_views import register_label
-
-        self.formatters_columns = {**display_formatters(self), "state": _clock_state,
-                                   "due_at": format_due,
-                                   "name": lambda n: CLOCK_NAMES.get(n, n),
-                                   "subject_type": register_label}
-
-
-def notice_text(notice) -> str:
-    from app.core.admin_views import register_label
-
-    template = NOTICE_TEXT.get(notice.kind)
-    subject = f"{register_label(notice.subject_type)} #{notice.subject_id}"
-    clock = CLOCK_NAMES.get(notice.clock_name, notice.clock_name)
-    return str(template) % {"clock": clock, "subject": subject} if template else ""
-
-
-class NoticeView(HardenedViewMixin, ModelView):
-    route_base = "/notices"
-    datamodel = ScopedInterface(Notice)
-    base_permissions = ["can_list", "can_show", "mark_read"]
-    list_title = _("Notices")
-    show_title = _("Notice")
-    label_columns = {"created_at": _("Time"), "text": _("Notice"), "read_at": _("Read at"),
-                     "department": _("Department")}
-    list_columns = ["created_at", "text", "department", "read_at"]
-    show_columns = list_columns
-    search_columns = ["created_at", "department", "read_at"]
-    base_order = ("created_at", "desc")
-
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self.formatters_columns = {**display_formatters(self), "text": notice_text}
-
-    @action("mark_read", _("Mark as read"), None, "fa-check", single=False)
-    def mark_read(self, items):
-        items = items if isinstance(items, list) else [items]
-        for item in items:
-            item.read_at = item.read_at or utcnow()
-        db.session.commit()
-        return redirect(self.get_redirect())
-
-
-SUPERVISION_REASONS = {"breach": _("A promise was broken (opened automatically)"),
-                       "office": _("Opened by the Office")}
-
-
 class SubjectInterface(ScopedInterface):
     """Rows that name a record of any register (``subject_type``, ``subject_id``): the records a
     page shows are read once, one query per register, for their labels and links (and only
@@ -273,6 +205,79 @@ def subject_link(row) -> str:
     return Markup('<a href="{}">{}</a>').format(url_for(endpoint, pk=row.subject_id), label)
 
 
+class SlaClockView(CalendarWarningMixin, HardenedViewMixin, ModelView):
+    route_base = "/sla-clocks"
+    datamodel = SubjectInterface(SlaClock)
+    base_permissions = ["can_list", "can_show"]
+    list_title = _("SLA clocks")
+    show_title = _("SLA clock")
+    label_columns = {
+        "subject_type": _("Register"), "subject_id": _("Record"), "subject": _("Record"),
+        "name": _("Clock"), "policy": _("SLA policy"), "state": _("State"),
+        "current_state": _("State"), "started_at": _("Started at"),
+        "due_at": _("Due at"), "stopped_at": _("Stopped at"), "department": _("Department"),
+        "unconfirmed": _("Unconfirmed calendar"),
+    }
+    # (the record by its label, e.g. an order's ticket; the state as it reads now)
+    list_columns = ["subject_type", "subject", "name", "policy", "current_state", "due_at",
+                    "department"]
+    show_columns = ["subject_type", "subject", "name", "policy", "current_state", "started_at",
+                    "due_at", "stopped_at", "department", "unconfirmed"]
+    search_columns = ["subject_type", "subject_id", "name", "state", "department", "due_at"]
+    base_order = ("due_at", "asc")
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        from app.core.admin_views import register_label
+
+        self.formatters_columns = {**display_formatters(self), "state": _clock_state,
+                                   "current_state": _clock_state, "subject": subject_link,
+                                   "due_at": format_due,
+                                   "name": lambda n: CLOCK_NAMES.get(n, n),
+                                   "subject_type": register_label}
+
+
+def notice_text(notice) -> str:
+    from app.core.admin_views import register_label
+
+    template = NOTICE_TEXT.get(notice.kind)
+    # the record by its own label (an order's ticket) where the page loaded it (SubjectInterface)
+    subject = g.get("_puwan_subjects", {}).get((notice.subject_type, notice.subject_id)) \
+        or f"{register_label(notice.subject_type)} #{notice.subject_id}"
+    clock = CLOCK_NAMES.get(notice.clock_name, notice.clock_name)
+    return str(template) % {"clock": clock, "subject": subject} if template else ""
+
+
+class NoticeView(HardenedViewMixin, ModelView):
+    route_base = "/notices"
+    datamodel = SubjectInterface(Notice)
+    base_permissions = ["can_list", "can_show", "mark_read"]
+    list_title = _("Notices")
+    show_title = _("Notice")
+    label_columns = {"created_at": _("Time"), "text": _("Notice"), "read_at": _("Read at"),
+                     "department": _("Department")}
+    list_columns = ["created_at", "text", "department", "read_at"]
+    show_columns = list_columns
+    search_columns = ["created_at", "department", "read_at"]
+    base_order = ("created_at", "desc")
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.formatters_columns = {**display_formatters(self), "text": notice_text}
+
+    @action("mark_read", _("Mark as read"), None, "fa-check", single=False)
+    def mark_read(self, items):
+        items = items if isinstance(items, list) else [items]
+        for item in items:
+            item.read_at = item.read_at or utcnow()
+        db.session.commit()
+        return redirect(self.get_redirect())
+
+
+SUPERVISION_REASONS = {"breach": _("A promise was broken (opened automatically)"),
+                       "office": _("Opened by the Office")}
+
+
 class SupervisionView(HardenedViewMixin, ModelView):
     """督办 entries: each department sees those on its own work, the Office and readers all."""
 
@@ -305,6 +310,7 @@ def unread_notices(actor) -> Section | None:
              .filter(Notice.department_id == actor.department_id, Notice.read_at.is_(None))
              .order_by(Notice.created_at.desc(), Notice.id.desc()))
     count, rows = counted(query)
+    _load_subjects([notice for (notice,) in rows])
     endpoints = {}
     for (notice,) in rows:
         if notice.subject_type not in endpoints:

@@ -23,8 +23,9 @@ def test_department_sees_its_own_notices_in_its_language(app, auth, enterprises)
     mine = _breach(app, enterprises, "IPB")
     theirs = _breach(app, enterprises, "EDB")
     html = auth.client("ipb", lang="zh").get("/notices/list/").get_data(as_text=True)
-    assert f"企业 #{mine} 的办结已超时，已启动督办。" in html
-    assert f"#{theirs}" not in html
+    # the record by its own name, not "企业 #12"
+    assert f"{enterprises.get(mine)['name_zh']}：办结已超时，已启动督办。" in html
+    assert enterprises.get(theirs)["name_zh"] not in html
 
 
 def test_zone_reader_sees_every_departments_clocks(app, auth, enterprises):
@@ -32,8 +33,9 @@ def test_zone_reader_sees_every_departments_clocks(app, auth, enterprises):
     theirs = _breach(app, enterprises, "EDB")
     html = auth.client("reader", lang="ja").get("/sla-clocks/list/").get_data(as_text=True)
     assert "期限超過" in html
-    assert f">{mine}<" in html.replace(" ", "").replace("\n", "")
-    assert f">{theirs}<" in html.replace(" ", "").replace("\n", "")
+    # each record by its name, linked to its page
+    for pk in (mine, theirs):
+        assert f'<a href="/enterprises/show/{pk}">{enterprises.get(pk)["name_zh"]}</a>' in html
 
 
 def test_unconfirmed_next_year_is_shown_on_sla_pages(auth):

@@ -144,6 +144,7 @@ def test_unread_notices_are_on_home_and_counted_in_the_top_bar_of_every_page(app
     home = ipb.get("/").get_data(as_text=True)
     assert _sections(home)["notices"] == 2
     assert "即将超时" in _section(home, "notices") and f"/workorders/show/{pk}" in home
+    assert re.search(r"PW-\d{4}-\d{6}：", _section(home, "notices"))  # the ticket, not "#id"
     for page in ("/", "/enterprises/list/", f"/workorders/show/{pk}", "/notices/list/"):
         assert _badge(ipb.get(page).get_data(as_text=True)) == "2", page
     assert _badge(_home(auth, "edb")) is None
@@ -156,15 +157,16 @@ def test_unread_notices_are_on_home_and_counted_in_the_top_bar_of_every_page(app
 
 def test_the_inbox_costs_the_same_queries_however_many_orders_wait(app, orders, auth):
     client = auth.client("office", lang="zh")
-    orders.create()
+    _notice(app, "OFFICE", orders.create())
     few = page_queries(app, client, "/")
     for n in range(12):
         pk = orders.create(subject=f"工单{n}")
         if n % 2:
             orders.act(pk, "dispatch", "office", department=_office(app))
         _notice(app, "OFFICE", pk)
-    # user with roles (and the unread count), permissions, the user's department, one per section
-    assert page_queries(app, client, "/") == few <= 10
+    # user with roles (and the unread count), permissions, the user's department, one per section,
+    # the records the notices name (their labels)
+    assert page_queries(app, client, "/") == few <= 11
 
 
 def _office(app) -> int:
