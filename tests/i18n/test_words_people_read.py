@@ -125,3 +125,20 @@ def test_names_stored_in_three_languages_show_in_the_readers(enterprises, orders
     assert enterprise in text and service_type in text and "普湾精细化工" not in text
     # the timeline's last entry: the dispatch, to the department in the reader's language
     assert text.endswith(department) and "投资促进局" not in text
+
+
+@pytest.mark.parametrize(("lang", "close", "shown", "hidden"), [
+    ("zh", "结案", "大连山田精密机械有限公司", "大連山田精密機械有限会社"),
+    ("ja", "完結", "大連山田精密機械有限会社", "大连山田精密机械有限公司")])
+def test_closing_a_case_and_enterprise_names_read_in_the_readers_words(
+        auth, enterprises, lang, close, shown, hidden):
+    """Closing a case is not the dialogs' "close" (关闭/閉じる); the enterprise list shows each
+    name in the reader's language, not a Chinese-name column."""
+    enterprises.create("OFFICE", name_zh="大连山田精密机械有限公司", name_ja="大連山田精密機械有限会社")
+    office = auth.client("office", lang=lang)
+    listed = _text(office, "/enterprises/list/")
+    assert shown in listed and hidden not in listed
+    with office.application.test_request_context(), force_locale(lang):
+        from app.registers.workorders.lifecycle import TRANSITIONS
+
+        assert str(TRANSITIONS["close"].label) == close

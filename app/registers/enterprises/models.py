@@ -69,9 +69,13 @@ class Enterprise(AuditMixin, DepartmentOwnedMixin, Model):
     def stage_label(self) -> str:
         return str(STAGES.get(self.stage, self.stage))
 
-    def __str__(self) -> str:
-        # In the reader's language where the enterprise has a name in it.
+    @property
+    def name(self) -> str:
+        """In the reader's language where the enterprise has a name in it (else Chinese)."""
         return localized(self, "name")
+
+    def __str__(self) -> str:
+        return self.name
 
 
 USCC_ERROR = _(

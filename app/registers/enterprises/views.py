@@ -20,6 +20,7 @@ from app.registers.enterprises.models import INDUSTRIES, STAGES, Enterprise
 
 LABELS = {
     "uscc": _("Unified social credit code"),
+    "name": _("Enterprise name"),
     "name_zh": _("Name (Chinese)"),
     "name_ja": _("Name (Japanese)"),
     "name_en": _("Name (English)"),
@@ -86,8 +87,9 @@ class EnterpriseView(ScopedModelView):
     add_title = _("Add enterprise")
     edit_title = _("Edit enterprise")
     label_columns = LABELS
+    # (the name in the reader's language; each language's own column is on the record's page)
     list_columns = [
-        "uscc", "name_zh", "industry_label", "stage_label", "japanese_funded",
+        "uscc", "name", "industry_label", "stage_label", "japanese_funded",
         "export_enterprise", "department", "secretary",
     ]
     show_columns = EDIT_COLUMNS + ["created_on", "changed_on", "created_by", "changed_by"]

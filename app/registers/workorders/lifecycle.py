@@ -70,7 +70,7 @@ TRANSITIONS = {t.action: t for t in (
        _("Resolve with a reply"), ("reply",)),
     _t("follow_up", {State.RESOLVED}, State.FOLLOWED_UP, Actor.DISPATCHER,
        _("Record the follow-up call"), ("rating",)),
-    _t("close", {State.FOLLOWED_UP}, State.CLOSED, Actor.DISPATCHER, _("Close")),
+    _t("close", {State.FOLLOWED_UP}, State.CLOSED, Actor.DISPATCHER, _("Close the case")),
     _t("reopen", {State.FOLLOWED_UP, State.CLOSED}, State.IN_PROGRESS, Actor.DISPATCHER,
        _("Reopen"), ("reason",)),
     _t("request_extension", WORKING, None, Actor.HANDLER, _("Request an extension"),
