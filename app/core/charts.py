@@ -18,6 +18,7 @@ from flask import abort, g, jsonify, request
 from flask_appbuilder import BaseView, expose, has_access
 from flask_appbuilder.security.decorators import permission_name
 from flask_appbuilder.urltools import get_filter_args
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _
 from sqlalchemy import case, func, insert, literal_column, or_
 
@@ -369,7 +370,7 @@ class ChartsView(BaseView):
             shown = dict(choices).get(value, value) if kind == "select" else value
             out.append({"arg": arg, "id": f"filter-{control.column}-{control.op}",
                         "label": str(control.label), "kind": kind, "choices": choices,
-                        "value": value, "shown": shown})
+                        "value": value, "shown": shown, "locale": str(get_locale() or "en")})
         return out
 
     # Unfiltered figures come from the rollup when there is one (``flask charts refresh``, run

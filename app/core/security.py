@@ -23,6 +23,7 @@ from flask_appbuilder.security.views import (
 from flask_babel import lazy_gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy.orm import joinedload, undefer_group
+from wtforms import SelectField
 from wtforms.validators import DataRequired
 
 from app.core.models import PuwanUser
@@ -72,6 +73,11 @@ class PuwanUserDBModelView(HardenedViewMixin, UserDBModelView):
         *UserDBModelView.show_fieldsets[1:],
     ]
     validators_columns = {**UserDBModelView.validators_columns, "department": [DataRequired()]}
+    # The language is chosen from those the platform speaks, not typed as a code.
+    add_form_extra_fields = {**UserDBModelView.add_form_extra_fields, "locale": SelectField(
+        _("Language"), choices=[("", _("The browser's language")), ("zh", "中文"), ("ja", "日本語"),
+                                ("en", "English")], default="")}
+    edit_form_extra_fields = {"locale": add_form_extra_fields["locale"]}
     # Links to the user's own forms: they change nothing on the row they are offered on.
     read_only_actions = frozenset({"userinfoedit", "resetmypassword"})
 

@@ -32,6 +32,10 @@ def test_dashboard_filter_bar_as_a_person_uses_it(page, live_server, orders, lan
     page.goto(f"{live_server}/workorders/dashboard/")
     page.wait_for_selector("#chart-channel canvas")
     assert page.get_attribute("#chart-channel", "data-rendered") == "2"
+    page.click("#filter-received_at-gt")  # the period's days: the forms' picker, in the page's language
+    assert page.locator(".flatpickr-calendar.open .flatpickr-weekday").first.inner_text().strip() \
+        == {"zh": "周一", "ja": "月"}[lang]
+    page.keyboard.press("Escape")
     page.select_option("#filter-channel-eq", label=text["channel"])
     page.click(f"#chart-filters button:has-text('{text['apply']}')")
     page.wait_for_selector("#active-filters")

@@ -67,3 +67,29 @@ def test_language_chosen_on_the_login_page_is_kept_and_remembered(app):
 def test_product_name_in_the_title_follows_the_language(client):
     client.get("/lang/ja")
     assert f"<title>{TITLE['ja']}" in _home(client).replace("\n", "").replace("  ", "")
+
+
+def test_an_administrator_chooses_a_users_language_from_a_list(app, auth):
+    import re
+
+    from app.core.models import PuwanUser
+    from app.extensions import db
+    from tests.factories import user_id
+
+    admin = auth.client("admin", lang="ja")
+    with app.app_context():
+        pk = user_id("ipb2")
+    form = admin.get(f"/users/edit/{pk}").get_data(as_text=True)
+    select = re.search(r'<select[^>]*name="locale"[^>]*>(.*?)</select>', form, re.S)
+    assert select and "日本語" in select.group(1) and "ブラウザーの言語" in select.group(1)
+    fields = dict(re.findall(r'<input[^>]*name="(\w+)"[^>]*value="([^"]*)"', form))
+    with app.app_context():
+        user = db.session.get(PuwanUser, pk)
+        data = {**{k: fields.get(k, "") for k in ("first_name", "last_name", "username", "email")},
+                "department": str(user.department_id), "roles": [str(r.id) for r in user.roles],
+                "locale": "ja", "active": "y", "csrf_token": fields["csrf_token"]}
+        db.session.remove()
+    assert admin.post(f"/users/edit/{pk}", data=data).status_code == 302
+    with app.app_context():
+        assert db.session.get(PuwanUser, pk).locale == "ja"
+        db.session.remove()

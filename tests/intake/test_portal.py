@@ -196,3 +196,9 @@ def test_portal_refuses_a_missing_rating_with_a_translated_message(client, app, 
     with app.app_context():
         order = db.session.get(WorkOrder, pk)
         assert (order.rating, order.rating_attitude, order.rating_quality) == (5, None, 4)
+
+
+def test_tracking_page_of_an_order_not_yet_dispatched_says_it_waits_for_dispatch(client):
+    client.get("/lang/ja")
+    _ticket, link = _submit(client)
+    assert re.search(r'id="department">振り分け待ち<', client.get(link).get_data(as_text=True))
