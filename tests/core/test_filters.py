@@ -19,6 +19,8 @@ def named(enterprises):
 
 
 def _listed(client, column: str, opr_index: int, value: str) -> set[str]:
+    # The list shows each name in the reader's language: read it in the searched column's.
+    client.get(f"/lang/{column.rsplit('_', 1)[-1]}")
     html = client.get(f"/enterprises/list/?_flt_{opr_index}_{column}={value}").get_data(
         as_text=True)
     return {name for name in ("达标率50%企业", "达标率50家企业", "普湾_化工", "普湾A化工",
