@@ -181,14 +181,17 @@ def _load_subjects(rows) -> None:
 
 
 def _show_endpoint(table: str) -> str | None:
-    """The page of a register's record, if the user may open it."""
-    appbuilder = current_app.appbuilder
-    for view in appbuilder.baseviews:
-        model = getattr(getattr(view, "datamodel", None), "obj", None)
-        if (getattr(model, "__tablename__", None) == table and hasattr(view, "show")
-                and appbuilder.sm.has_access("can_show", view.class_permission_name)):
-            return f"{view.endpoint}.show"
-    return None
+    """The page of a register's record, if the user may open it (looked up once per request
+    and register, not once per row)."""
+    found = g.setdefault("_puwan_show_endpoints", {})
+    if table not in found:
+        appbuilder = current_app.appbuilder
+        found[table] = next((
+            f"{view.endpoint}.show" for view in appbuilder.baseviews
+            if getattr(getattr(getattr(view, "datamodel", None), "obj", None), "__tablename__",
+                       None) == table and hasattr(view, "show")
+            and appbuilder.sm.has_access("can_show", view.class_permission_name)), None)
+    return found[table]
 
 
 def subject_link(row) -> str:
@@ -299,7 +302,6 @@ class SupervisionView(HardenedViewMixin, ModelView):
         super().__init__(**kwargs)
         self.formatters_columns = {**display_formatters(self), "subject": subject_link,
                                    "reason": lambda r: SUPERVISION_REASONS.get(r, r)}
-        self.datamodel.eager_load(self.list_columns, self.show_columns)
 
 
 def unread_notices(actor) -> Section | None:

@@ -124,7 +124,7 @@ class EnterpriseView(ScopedModelView):
                  .filter(_search_clause(term))
                  .order_by(Enterprise.name_zh, Enterprise.id).limit(LOOKUP_LIMIT))
         return jsonify(results=[
-            {"id": e.id, "text": enterprise_label(e), "name": localized(e, "name"),
+            {"id": e.id, "text": enterprise_label(e), "name": e.name,
              "uscc": e.uscc, "department": str(e.department)}
             for e in query])
 

@@ -18,7 +18,7 @@ from app.clocks.views import CLOCK_NAMES, STATES
 from app.core.exceptions import CommandError, NotFoundError
 from app.core.interface import ScopedInterface
 from app.core.lookup import LookupField
-from app.core.scope import current_scope
+from app.core.scope import current_scope, may_write
 from app.core.timeutil import format_display, format_due, from_display
 from app.core.views import ScopedModelView, ScopedRestApi, coded, record_columns
 from app.registers.enterprises.models import Enterprise
@@ -186,7 +186,7 @@ class WorkOrderView(ScopedModelView):
         shown = [(column, value) for column, value in zip(self.show_columns, values, strict=True)
                  if value is not None and str(value).strip() != ""]
         may_edit = (self.appbuilder.sm.has_access("can_edit", self.class_permission_name)
-                    and current_scope().can_write(item.owning_department_id))
+                    and may_write(item))
         widgets = widgets or {}
         widgets["show"] = OrderShowWidget(
             pk=pk, label_columns=self.label_columns, include_columns=[c for c, _v in shown],
