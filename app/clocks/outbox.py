@@ -16,16 +16,11 @@ from sqlalchemy import insert, literal, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from app.clocks.models import Notice, SlaClock, SlaTransition, Supervision
+from app.core import registry
 from app.sla import hooks
 
 NOTIFY_STATES = ("warning", "breached", "missed")
 BATCH = 1000
-
-
-def _subject_models() -> dict:
-    from app.registers import SUBJECT_MODELS
-
-    return SUBJECT_MODELS
 
 
 def deliver_pending(session: Session, now: dt.datetime) -> int:
@@ -78,9 +73,8 @@ def _send_hooks(session: Session, ids: list[int]) -> None:
     for t in transitions:
         wanted[t.clock.subject_type].add(t.clock.subject_id)
     subjects = {}
-    models = _subject_models()
     for subject_type, subject_ids in wanted.items():
-        model = models.get(subject_type)
+        model = registry.model_for(subject_type)
         if model is not None:
             for item in session.query(model).filter(model.id.in_(subject_ids)):
                 subjects[(subject_type, item.id)] = item

@@ -14,6 +14,7 @@ from wtforms import SelectField, SelectMultipleField
 from app.clocks.models import CalendarOverride, Notice, SlaClock, SlaPolicy, Supervision
 from app.clocks.service import load_calendar
 from app.clocks.year import FIRST_YEAR, LAST_YEAR, weekday_names, year_months
+from app.core import registry
 from app.core.home import Row, Section, counted, list_url, may, register_section
 from app.core.interface import Interface, ScopedInterface
 from app.core.timeutil import format_display, format_due, utcnow
@@ -21,9 +22,6 @@ from app.core.views import HardenedViewMixin, display_formatters
 from app.extensions import db
 from app.sla.calendar import SHANGHAI
 
-# Work-order states a clock may pause in (the order is open but the unit cannot act).
-PAUSABLE_STATES = {"waiting": _("Waiting for the requester"), "returned": _("Returned"),
-                   "dispatched": _("Dispatched")}
 UNITS = {
     "minutes": _("minutes"), "hours": _("hours"), "calendar_days": _("calendar days"),
     "working_days": _("working days"),
@@ -32,10 +30,16 @@ STATES = {
     "running": _("On track"), "warning": _("At risk"), "breached": _("Overdue"),
     "paused": _("Paused"), "met": _("Kept"), "missed": _("Broken"),
 }
-CLOCK_NAMES = {
-    "dispatch": _("Dispatch"), "resolution": _("Resolution"),
-    "rectification": _("Rectification"),
-}
+
+
+def clock_name(name: str) -> str:
+    """A clock's name as its register declares it (e.g. an order's "Dispatch")."""
+    return registry.clock_names().get(name, name)
+
+
+def _pause_choices() -> list[tuple[str, str]]:
+    # The registers' states in which a clock may pause (read when a form is made).
+    return [(str(code), label) for code, label in registry.pause_states().items()]
 NOTICE_TEXT = {
     "warning": _("%(clock)s of %(subject)s is at risk."),
     "breached": _("%(clock)s of %(subject)s is overdue; supervision has been opened."),
@@ -87,14 +91,15 @@ class SlaPolicyView(CalendarWarningMixin, HardenedViewMixin, ModelView):
     edit_form_extra_fields = {
         "unit": SelectField(_("Unit"), choices=list(UNITS.items())),
         "pause_states": SelectMultipleField(
-            _("Paused in states"), choices=[(str(k), v) for k, v in PAUSABLE_STATES.items()]),
+            _("Paused in states"), choices=_pause_choices),
     }
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.formatters_columns = {
             **display_formatters(self), "unit": lambda u: UNITS.get(u, u),
-            "pause_states": lambda s: "、".join(str(PAUSABLE_STATES.get(x, x)) for x in s or [])}
+            "pause_states": lambda s: "、".join(str(registry.pause_states().get(x, x))
+                                                for x in s or [])}
 
     def prefill_form(self, form, pk):
         form.pause_states.data = list(self.datamodel.get(pk).pause_states or [])
@@ -163,7 +168,6 @@ class SubjectInterface(ScopedInterface):
 def _load_subjects(rows) -> None:
     from collections import defaultdict
 
-    from app.clocks.outbox import _subject_models
     from app.core.scope import visibility_clause
 
     wanted = defaultdict(set)
@@ -171,7 +175,7 @@ def _load_subjects(rows) -> None:
         wanted[row.subject_type].add(row.subject_id)
     labels = g.setdefault("_puwan_subjects", {})
     for table, ids in wanted.items():
-        model = _subject_models().get(table)
+        model = registry.model_for(table)
         if model is None:
             continue
         query = db.session.query(model).filter(model.id.in_(ids))
@@ -236,7 +240,7 @@ class SlaClockView(CalendarWarningMixin, HardenedViewMixin, ModelView):
         self.formatters_columns = {**display_formatters(self), "state": _clock_state,
                                    "current_state": _clock_state, "subject": subject_link,
                                    "due_at": format_due,
-                                   "name": lambda n: CLOCK_NAMES.get(n, n),
+                                   "name": clock_name,
                                    "subject_type": register_label}
 
 
@@ -247,7 +251,7 @@ def notice_text(notice) -> str:
     # the record by its own label (an order's ticket) where the page loaded it (SubjectInterface)
     subject = g.get("_puwan_subjects", {}).get((notice.subject_type, notice.subject_id)) \
         or f"{register_label(notice.subject_type)} #{notice.subject_id}"
-    clock = CLOCK_NAMES.get(notice.clock_name, notice.clock_name)
+    clock = clock_name(notice.clock_name)
     return str(template) % {"clock": clock, "subject": subject} if template else ""
 
 

@@ -5,6 +5,7 @@ from flask_appbuilder import ModelView
 from flask_babel import lazy_gettext as _
 from markupsafe import Markup, escape
 
+from app.core import registry
 from app.core.history import shown_value
 from app.core.interface import Interface, ScopedInterface
 from app.core.models import ABSENT, Department, Measure, RecordChange
@@ -58,10 +59,8 @@ class MeasureView(HardenedViewMixin, ModelView):
 
 
 def _changes(change) -> Markup:
-    from app.registers import FIELD_LABELS, FIELD_VALUES
-
-    labels = FIELD_LABELS.get(change.table_name, {})
-    codes = FIELD_VALUES.get(change.table_name, {})
+    labels = registry.field_labels(change.table_name)
+    codes = registry.field_values(change.table_name)
 
     def shown(key, value):
         return escape(shown_value(change.table_name, key, value, codes))
@@ -77,15 +76,11 @@ def _changes(change) -> Markup:
 
 
 def _action(code: str) -> str:
-    from app.registers import ACTION_LABELS
-
-    return str(ACTIONS.get(code) or ACTION_LABELS.get(code, code))
+    return str(ACTIONS.get(code) or registry.action_labels().get(code, code))
 
 
 def register_label(table: str) -> str:
-    from app.registers import TABLE_LABELS
-
-    return str(TABLE_LABELS.get(table, table))
+    return registry.table_label(table)
 
 
 class RecordChangeView(HardenedViewMixin, ModelView):

@@ -194,8 +194,10 @@ def aggregate_all(datamodel, charts: list[Chart], filters=None) -> dict:
 ROLLUP_COLUMNS = ("department_id", "handling_department_id", "japanese_funded")
 
 
-def _visibility_columns(model) -> tuple[str, ...]:
-    return tuple(c for c in ROLLUP_COLUMNS if c in model.__table__.columns)
+def _visibility_columns(view, model) -> tuple[str, ...]:
+    """The rollup columns the view's register declares (``rollup_columns``) that ``model`` has:
+    what its ``visible_clause`` reads."""
+    return tuple(c for c in view.rollup_columns if c in model.__table__.columns)
 
 
 def refresh_rollup(view) -> int:
@@ -206,7 +208,7 @@ def refresh_rollup(view) -> int:
     name = type(view).__name__
     rows = []
     for source, group in _by_source(view.datamodel, view.charts).values():
-        columns = _visibility_columns(source.obj)
+        columns = _visibility_columns(view, source.obj)
         # Unscoped: the rollup holds every department's figures, each row with its columns.
         for chart_key, cells in cube(_Unscoped(source), group, dims=columns).items():
             for (key, *dim_values), (n, total) in cells.items():
@@ -346,6 +348,9 @@ class ChartsView(BaseView):
     search_columns: list[str] = []
     template = "puwan/charts.html"
     filter_controls: list[FilterControl] = []
+    # The columns a rollup row keeps (of ROLLUP_COLUMNS) so that the charted model's
+    # ``visible_clause`` can apply to it: declared by the register.
+    rollup_columns: tuple[str, ...] = ("department_id",)
 
     def _filters(self):
         """The request's list filters and the errors of values that could not be read."""

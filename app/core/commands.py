@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _
 from sqlalchemy import inspect
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
+from app.core import fields
 from app.core.exceptions import CommandError, ForbiddenError, ValidationFailed
 from app.core.history import record, snapshot
 from app.core.scope import current_scope, scoped_relationships, visibility_clause
@@ -96,9 +97,12 @@ class RecordCommands:
                 raise ValidationFailed(
                     errors={rel.key: [_("This record belongs to another department.")]}
                 )
-        validate = getattr(item, "validate_record", None)
+        validate = getattr(item, "validate_record", None)  # the model's own rules first
         if validate is not None:
             validate()
+        errors = fields.check(item)  # then what the columns declare (choices, ranges, lengths)
+        if errors:
+            raise ValidationFailed(errors=errors)
 
     # --- extension points (inside the transaction, after the checks) ---------------------------------
     def after_create(self, session, item) -> None:

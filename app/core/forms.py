@@ -23,7 +23,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _
 from markupsafe import Markup
 from sqlalchemy import Boolean, Date, DateTime, inspect
-from wtforms import BooleanField, Field
+from wtforms import BooleanField, Field, SelectField
 from wtforms.validators import InputRequired, Optional
 from wtforms.widgets import html_params
 
@@ -119,6 +119,30 @@ class LocalDateField(_TypedField):
         return dt.date(*parts)
 
 
+CHOOSE = _("— choose —")
+
+
+def choice_field(datamodel, key, column, labels, descriptions, validators) -> SelectField:
+    """A select of the column's declared choices (app.core.fields): labels shown, codes sent;
+    an optional column starts with an empty choice."""
+    choices = column.info["choices"]
+    coerce = type(next(iter(choices), ""))
+    options = [(code, label) for code, label in choices.items()]
+    checks = list(validators.get(key, []))
+    if column.nullable:
+        options.insert(0, ("", CHOOSE))
+        checks.insert(0, Optional())
+    else:
+        checks.insert(0, InputRequired())
+
+    def convert(value):
+        return None if value in ("", None) else coerce(value)
+
+    return SelectField(labels.get(key, key), choices=options, coerce=convert,
+                       default=datamodel.get_col_default(key), validators=checks,
+                       description=descriptions.get(key, ""))
+
+
 def column_fields(datamodel, labels: dict, descriptions: dict, validators: dict,
                   search: bool = False) -> dict:
     """Form fields for the model's Boolean, DateTime and Date columns (key -> unbound field).
@@ -129,6 +153,9 @@ def column_fields(datamodel, labels: dict, descriptions: dict, validators: dict,
     for attribute in inspect(datamodel.obj).column_attrs:
         key, column = attribute.key, attribute.columns[0]
         kind = type(column.type)
+        if "choices" in getattr(column, "info", {}) and not search:
+            fields[key] = choice_field(datamodel, key, column, labels, descriptions, validators)
+            continue
         if not issubclass(kind, (Boolean, DateTime, Date)):
             continue
         options = {"label": labels.get(key, key), "description": descriptions.get(key, "")}

@@ -8,6 +8,7 @@ from flask import g, has_request_context
 from flask_appbuilder import Model
 from flask_appbuilder.security.sqla.models import User
 from flask_babel import get_locale
+from flask_babel import lazy_gettext as _
 from flask_login import current_user
 from sqlalchemy import JSON, Boolean, Column, DateTime, Float, ForeignKey, Index, Integer, String, event
 from sqlalchemy.orm import declared_attr, relationship
@@ -173,8 +174,9 @@ def _actor_id() -> int | None:
 class AuditMixin:
     """Created/changed by and at, in UTC."""
 
-    created_on = Column(DateTime, default=utcnow, nullable=False)
-    changed_on = Column(DateTime, default=utcnow, onupdate=utcnow, nullable=False)
+    created_on = Column(DateTime, default=utcnow, nullable=False, info={"label": _("Created at")})
+    changed_on = Column(DateTime, default=utcnow, onupdate=utcnow, nullable=False,
+                        info={"label": _("Changed at")})
 
     @declared_attr
     def created_by_fk(cls):
@@ -191,7 +193,7 @@ class AuditMixin:
         return relationship(
             PuwanUser,
             primaryjoin=f"{cls.__name__}.created_by_fk == PuwanUser.id",
-            info={"scope_check": False},
+            info={"scope_check": False, "label": _("Created by")},
         )
 
     @declared_attr
@@ -199,7 +201,7 @@ class AuditMixin:
         return relationship(
             PuwanUser,
             primaryjoin=f"{cls.__name__}.changed_by_fk == PuwanUser.id",
-            info={"scope_check": False},
+            info={"scope_check": False, "label": _("Changed by")},
         )
 
 
@@ -212,7 +214,7 @@ class DepartmentOwnedMixin:
 
     @declared_attr
     def department(cls):
-        return relationship(Department)
+        return relationship(Department, info={"label": _("Owning department")})
 
     @property
     def owning_department_id(self) -> int | None:

@@ -21,7 +21,7 @@ from flask_babel import lazy_gettext as _
 from markupsafe import Markup
 from marshmallow import ValidationError
 
-from app.core import interface
+from app.core import fields, interface
 from app.core.commands import RecordCommands
 from app.core.exceptions import CommandError, ForbiddenError, NotFoundError
 from app.core.forms import column_fields
@@ -95,8 +95,12 @@ def record_columns(view) -> list[str]:
 
 
 def display_formatters(view) -> dict:
+    """Each shown column's formatter: a coded column's (app.core.fields) shows its label."""
     columns = set(view.list_columns or []) | set(record_columns(view))
-    return {**{c: display_value for c in columns}, **(view.formatters_columns or {})}
+    coded_columns = fields.choices(view.datamodel.obj)
+    return {**{c: coded(coded_columns[c]) if c in coded_columns else display_value
+               for c in columns},
+            **(view.formatters_columns or {})}
 
 
 class CappedCountListWidget(ListWidget):
@@ -293,6 +297,8 @@ class ScopedModelView(HardenedViewMixin, ModelView):
     list_widget = CappedCountListWidget
     method_permission_name = {"export": "export"}
     export_columns: list[str] | None = None
+    # The natural key rows are matched on when importing (e.g. an enterprise's code).
+    import_key: tuple[str, ...] = ()
 
     def __init__(self, **kwargs):
         rel = _relation_filters(self.datamodel.obj)

@@ -29,7 +29,9 @@ def test_the_dispatcher_mass_deletes_the_offices_row_and_is_offered_nothing_on_o
     page.click(f"a.muldelete_menu_item:has-text('{TEXT[lang]['delete']}')")
     with page.expect_navigation(url="**/enterprises/list/**"):
         page.click(f"#modal-confirm-ok:has-text('{TEXT[lang]['yes']}')")
-    # (the list after the redirect, read once it has loaded, not while it streams in)
+    # (the list after the redirect, read once it has loaded, not while it streams in: the
+    # deletion's own message says the POST went through, not only the confirm dialog's "#")
+    expect(page.locator(".alert-success")).to_be_visible()
     expect(page.locator("tr", has_text=f"经发局企业{lang}")).to_be_visible()
     assert enterprises.get(own) is None and enterprises.get(theirs) is not None
     assert page.outside_requests == []

@@ -1,29 +1,22 @@
+"""Enterprise charts, as configuration (app.core.charts)."""
 from flask_babel import lazy_gettext as _
 
-from app.core.charts import Chart, ChartsView, FilterControl
-from app.core.interface import ScopedInterface
-from app.registers.enterprises.models import INDUSTRIES, STAGES, Enterprise
+from app.core.charts import Chart, FilterControl
+from app.registers.enterprises.models import INDUSTRIES, STAGES
 
-
-class EnterpriseChartsView(ChartsView):
-    route_base = "/enterprises/charts"
-    datamodel = ScopedInterface(Enterprise)
-    title = _("Enterprise charts")
-    search_columns = ["uscc", "name_zh", "japanese_funded", "industry", "stage",
-                      "export_enterprise", "department"]
-    filter_controls = [
-        FilterControl("department", _("Department")),
-        FilterControl("industry", _("Industry"), choices=INDUSTRIES),
-        FilterControl("stage", _("Stage"), choices=STAGES),
-        FilterControl("japanese_funded", _("Japanese-funded only")),
-        FilterControl("export_enterprise", _("Export enterprises only")),
-    ]
-    charts = [
-        Chart("industry", _("Enterprises by industry"), lambda m: m.industry, labels=INDUSTRIES,
-              value_label=_("Enterprises")),
-        Chart("japanese", _("Japanese-funded share"), lambda m: m.japanese_funded, kind="pie",
-              labels=lambda v: _("Japanese-funded") if v else _("Other"),
-              value_label=_("Enterprises")),
-        Chart("stage", _("Enterprises by stage"), lambda m: m.stage, kind="pie", labels=STAGES,
-              value_label=_("Enterprises")),
-    ]
+FILTERS = [
+    FilterControl("department", _("Department")),
+    FilterControl("industry", _("Industry"), choices=INDUSTRIES),
+    FilterControl("stage", _("Stage"), choices=STAGES),
+    FilterControl("japanese_funded", _("Japanese-funded only")),
+    FilterControl("export_enterprise", _("Export enterprises only")),
+]
+CHARTS = [
+    Chart("industry", _("Enterprises by industry"), lambda m: m.industry, labels=INDUSTRIES,
+          value_label=_("Enterprises")),
+    Chart("japanese", _("Japanese-funded share"), lambda m: m.japanese_funded, kind="pie",
+          labels=lambda v: _("Japanese-funded") if v else _("Other"),
+          value_label=_("Enterprises")),
+    Chart("stage", _("Enterprises by stage"), lambda m: m.stage, kind="pie", labels=STAGES,
+          value_label=_("Enterprises")),
+]

@@ -33,20 +33,26 @@ class Enterprise(AuditMixin, DepartmentOwnedMixin, Model):
     __tablename__ = "enterprise"
 
     id = Column(Integer, primary_key=True)
-    uscc = Column(String(18), unique=True, nullable=False)
-    name_zh = Column(String(200), nullable=False, index=True)
-    name_ja = Column(String(200))
-    name_en = Column(String(200))
-    japanese_funded = Column(Boolean, nullable=False, default=False, index=True)
-    industry = Column(String(32), nullable=False, default="other", index=True)
-    stage = Column(String(16), nullable=False, default="construction", index=True)
-    export_enterprise = Column(Boolean, nullable=False, default=False)
-    address = Column(String(300))
-    contact_name = Column(String(100))
-    contact_phone = Column(String(40))
-    contact_email = Column(String(200))
+    uscc = Column(String(18), unique=True, nullable=False,
+                  info={"label": _("Unified social credit code")})
+    name_zh = Column(String(200), nullable=False, index=True, info={"label": _("Name (Chinese)")})
+    name_ja = Column(String(200), info={"label": _("Name (Japanese)")})
+    name_en = Column(String(200), info={"label": _("Name (English)")})
+    japanese_funded = Column(Boolean, nullable=False, default=False, index=True,
+                             info={"label": _("Japanese-funded")})
+    industry = Column(String(32), nullable=False, default="other", index=True,
+                      info={"label": _("Industry"), "choices": INDUSTRIES})
+    stage = Column(String(16), nullable=False, default="construction", index=True,
+                   info={"label": _("Stage"), "choices": STAGES})
+    export_enterprise = Column(Boolean, nullable=False, default=False,
+                               info={"label": _("Export enterprise")})
+    address = Column(String(300), info={"label": _("Address")})
+    contact_name = Column(String(100), info={"label": _("Contact person")})
+    contact_phone = Column(String(40), info={"label": _("Contact phone")})
+    contact_email = Column(String(200), info={"label": _("Contact e-mail")})
     secretary_id = Column(Integer, ForeignKey("ab_user.id"), index=True)
-    secretary = relationship(PuwanUser, foreign_keys=[secretary_id])
+    secretary = relationship(PuwanUser, foreign_keys=[secretary_id],
+                             info={"label": _("Work secretary")})
 
     @classmethod
     def visible_clause(cls, scope):
@@ -58,10 +64,6 @@ class Enterprise(AuditMixin, DepartmentOwnedMixin, Model):
         self.uscc = normalize_uscc(self.uscc)
         if not is_valid_uscc(self.uscc):
             raise ValidationFailed(errors={"uscc": [USCC_ERROR]})
-        if self.industry not in INDUSTRIES:
-            raise ValidationFailed(errors={"industry": [_("Choose an industry from the list.")]})
-        if self.stage not in STAGES:
-            raise ValidationFailed(errors={"stage": [_("Choose a stage from the list.")]})
 
     def industry_label(self) -> str:
         return str(INDUSTRIES.get(self.industry, self.industry))

@@ -1,4 +1,4 @@
-"""Enterprises: views and APIs are configuration on the scoped bases."""
+"""Enterprises: what the derived view adds to FAB's (the type-ahead lookup)."""
 from __future__ import annotations
 
 import re
@@ -6,58 +6,14 @@ import re
 from flask import jsonify, request
 from flask_appbuilder import expose, has_access
 from flask_appbuilder.security.decorators import permission_name
-from flask_babel import lazy_gettext as _
 from sqlalchemy import func, or_
 from sqlalchemy.orm import joinedload
-from wtforms import SelectField
 
 from app.core.filters import like_clause
-from app.core.interface import ScopedInterface
 from app.core.lookup import LOOKUP_LIMIT
 from app.core.models import localized
-from app.core.views import ScopedModelView, ScopedRestApi
-from app.registers.enterprises.models import INDUSTRIES, STAGES, Enterprise
-
-LABELS = {
-    "uscc": _("Unified social credit code"),
-    "name": _("Enterprise name"),
-    "name_zh": _("Name (Chinese)"),
-    "name_ja": _("Name (Japanese)"),
-    "name_en": _("Name (English)"),
-    "japanese_funded": _("Japanese-funded"),
-    "industry": _("Industry"),
-    "industry_label": _("Industry"),
-    "stage": _("Stage"),
-    "stage_label": _("Stage"),
-    "export_enterprise": _("Export enterprise"),
-    "address": _("Address"),
-    "contact_name": _("Contact person"),
-    "contact_phone": _("Contact phone"),
-    "contact_email": _("Contact e-mail"),
-    "secretary": _("Work secretary"),
-    "department": _("Owning department"),
-    "created_on": _("Created at"),
-    "changed_on": _("Changed at"),
-    "created_by": _("Created by"),
-    "changed_by": _("Changed by"),
-}
-
-EDIT_COLUMNS = [
-    "uscc", "name_zh", "name_ja", "name_en", "japanese_funded", "industry", "stage",
-    "export_enterprise", "address", "contact_name", "contact_phone", "contact_email",
-    "secretary", "department",
-]
-SEARCH_COLUMNS = [
-    "uscc", "name_zh", "name_ja", "name_en", "japanese_funded", "industry", "stage",
-    "export_enterprise", "department", "secretary",
-]
-
-
-def _choice_fields():
-    return {
-        "industry": SelectField(_("Industry"), choices=list(INDUSTRIES.items())),
-        "stage": SelectField(_("Stage"), choices=list(STAGES.items())),
-    }
+from app.core.views import ScopedModelView
+from app.registers.enterprises.models import Enterprise
 
 
 def enterprise_label(enterprise: Enterprise) -> str:
@@ -79,36 +35,8 @@ def _search_clause(term: str):
     return or_(*clauses)
 
 
-class EnterpriseView(ScopedModelView):
-    route_base = "/enterprises"
-    datamodel = ScopedInterface(Enterprise)
-    list_title = _("Enterprises")
-    show_title = _("Enterprise")
-    add_title = _("Add enterprise")
-    edit_title = _("Edit enterprise")
-    label_columns = LABELS
-    # (the name in the reader's language; each language's own column is on the record's page)
-    list_columns = [
-        "uscc", "name", "industry_label", "stage_label", "japanese_funded",
-        "export_enterprise", "department", "secretary",
-    ]
-    show_columns = EDIT_COLUMNS + ["created_on", "changed_on", "created_by", "changed_by"]
-    add_columns = EDIT_COLUMNS
-    edit_columns = EDIT_COLUMNS
-    search_columns = SEARCH_COLUMNS
-    order_columns = ["uscc", "name_zh", "japanese_funded", "export_enterprise"]
-    base_order = ("name_zh", "asc")
-    add_form_extra_fields = _choice_fields()
-    edit_form_extra_fields = _choice_fields()
-    formatters_columns = {
-        "industry": lambda code: INDUSTRIES.get(code, code),
-        "stage": lambda code: STAGES.get(code, code),
-    }
-    export_columns = [
-        "uscc", "name_zh", "name_ja", "name_en", "industry_label", "stage_label",
-        "japanese_funded", "export_enterprise", "address", "contact_name", "contact_phone",
-        "contact_email", "secretary", "department",
-    ]
+class EnterpriseViewBase(ScopedModelView):
+    """The derived enterprise view's base: FAB's, with the type-ahead other forms use."""
 
     @expose("/lookup")
     @has_access
@@ -127,24 +55,3 @@ class EnterpriseView(ScopedModelView):
             {"id": e.id, "text": enterprise_label(e), "name": e.name,
              "uscc": e.uscc, "department": str(e.department)}
             for e in query])
-
-
-class EnterpriseApi(ScopedRestApi):
-    resource_name = "enterprise"
-    datamodel = ScopedInterface(Enterprise)
-    label_columns = LABELS
-    list_columns = [
-        "id", "uscc", "name_zh", "name_ja", "name_en", "japanese_funded", "industry", "stage",
-        "export_enterprise", "department.id", "department.code", "secretary.id", "changed_on",
-    ]
-    show_columns = [
-        "id", "uscc", "name_zh", "name_ja", "name_en", "japanese_funded", "industry", "stage",
-        "export_enterprise", "address", "contact_name", "contact_phone", "contact_email",
-        "department.id", "department.code", "secretary.id", "secretary.username",
-        "created_on", "changed_on",
-    ]
-    add_columns = EDIT_COLUMNS
-    edit_columns = EDIT_COLUMNS
-    search_columns = SEARCH_COLUMNS
-    order_columns = ["uscc", "name_zh", "changed_on"]
-    base_order = ("name_zh", "asc")

@@ -1,8 +1,11 @@
+"""Work orders of "123 instant handling" (measure B2), declared to the kit. The register brings
+its own view, API and dashboard (lifecycle buttons, timeline, clocks); the kit wires them."""
 from flask_babel import lazy_gettext as _
 
+from app.core.registry import Register, declare
 from app.registers.workorders import inbox
 from app.registers.workorders.charts import WorkOrderDashboardView
-from app.registers.workorders.lifecycle import TRANSITIONS
+from app.registers.workorders.lifecycle import CLOCK_NAMES, PAUSABLE_STATES, TRANSITIONS
 from app.registers.workorders.models import WorkOrder
 from app.registers.workorders.service_types import ServiceTypeView
 from app.registers.workorders.views import (
@@ -13,38 +16,43 @@ from app.registers.workorders.views import (
     WorkOrderView,
 )
 
-__all__ = ["FIELD_VALUES", "register"]
 
-TABLE = "work_order"
-MODEL = WorkOrder
-LABEL = _("Work orders")
-FIELD_LABELS = {
-    **LABELS,
-    "department_id": LABELS["department"],
-    "handling_department_id": LABELS["handling_department"],
-    "handler_id": LABELS["handler"],
-    "enterprise_id": LABELS["enterprise"],
-    "service_type_id": LABELS["service_type"],
-    # What an action brings that no column keeps (app.core.history's ``extra``).
-    "reason": _("Reason"),
-    "attachment": _("Attachment"),
-}
-# The history names each lifecycle action as its button does.
-ACTION_LABELS = {"attach": EVENT_LABELS["attach"],
-                 **{action: t.label for action, t in TRANSITIONS.items()}}
-
-
-def register(appbuilder) -> None:
-    appbuilder.add_view(
-        WorkOrderView, "Work orders", label=_("Work orders"), icon="fa-ticket",
-        category="Registers", category_label=_("Registers"), category_icon="fa-folder-open",
-    )
-    appbuilder.add_api(WorkOrderApi)
+def _extra(appbuilder) -> None:
     inbox.register()
     appbuilder.add_view(ServiceTypeView, "Service types", label=_("Service types"),
                         icon="fa-tags", category="Reference data",
                         category_label=_("Reference data"), category_icon="fa-book")
-    appbuilder.add_view(WorkOrderDashboardView, "Work-order dashboard",
-                        label=_("Work-order dashboard"), icon="fa-line-chart",
-                        category="Dashboards", category_label=_("Dashboards"),
-                        category_icon="fa-dashboard")
+
+
+REGISTER = declare(Register(
+    model=WorkOrder,
+    name="Work orders",
+    label=_("Work orders"),
+    title=_("Work order"),
+    route="/workorders",
+    icon="fa-ticket",
+    labels={
+        **LABELS,
+        "department_id": LABELS["department"],
+        "handling_department_id": LABELS["handling_department"],
+        "handler_id": LABELS["handler"],
+        "enterprise_id": LABELS["enterprise"],
+        "service_type_id": LABELS["service_type"],
+        # What an action brings that no column keeps (app.core.history's ``extra``).
+        "reason": _("Reason"),
+        "attachment": _("Attachment"),
+    },
+    values=FIELD_VALUES,
+    # The history names each lifecycle action as its button does.
+    actions={"attach": EVENT_LABELS["attach"],
+             **{action: t.label for action, t in TRANSITIONS.items()}},
+    clocks=CLOCK_NAMES,
+    pause_states=PAUSABLE_STATES,
+    view=WorkOrderView,
+    api=WorkOrderApi,
+    charts_view=WorkOrderDashboardView,
+    charts_name="Work-order dashboard",
+    charts_label=_("Work-order dashboard"),
+    rollup_columns=("department_id", "handling_department_id"),
+    extra=_extra,
+))

@@ -10,13 +10,12 @@ from sqlalchemy import and_
 from sqlalchemy.orm import joinedload
 
 from app.clocks.models import SlaClock
-from app.clocks.views import CLOCK_NAMES
 from app.core.home import Row, Section, counted, list_url, may, register_section, today_end_utc
 from app.core.scope import current_scope, visibility_clause
 from app.core.timeutil import format_due
 from app.extensions import db
 from app.registers.workorders.commands import SUBJECT
-from app.registers.workorders.lifecycle import STATE_LABELS, State
+from app.registers.workorders.lifecycle import CLOCK_NAMES, STATE_LABELS, State
 from app.registers.workorders.models import WorkOrder
 from app.registers.workorders.views import CLOCK_ROW_CLASSES, LABELS, clock_state_label
 

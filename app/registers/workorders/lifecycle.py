@@ -32,6 +32,16 @@ STATE_LABELS = {
     State.FOLLOWED_UP: _("Followed up"), State.CLOSED: _("Closed"), State.RETURNED: _("Returned"),
 }
 
+# The order's SLA clocks, and the states in which a policy may pause them (the order is open
+# but the unit cannot act).
+CLOCK_NAMES = {
+    "dispatch": _("Dispatch"), "resolution": _("Resolution"),
+    "rectification": _("Rectification"),
+}
+PAUSABLE_STATES = {State.WAITING: STATE_LABELS[State.WAITING],
+                   State.RETURNED: STATE_LABELS[State.RETURNED],
+                   State.DISPATCHED: STATE_LABELS[State.DISPATCHED]}
+
 OPEN = {State.RECEIVED, State.DISPATCHED, State.ACCEPTED, State.IN_PROGRESS, State.WAITING,
         State.RETURNED}
 WORKING = {State.ACCEPTED, State.IN_PROGRESS, State.WAITING}

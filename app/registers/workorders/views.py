@@ -14,7 +14,7 @@ from markupsafe import Markup
 from wtforms import SelectField
 
 from app.clocks.models import SlaClock
-from app.clocks.views import CLOCK_NAMES, STATES
+from app.clocks.views import STATES
 from app.core.exceptions import CommandError, NotFoundError
 from app.core.interface import ScopedInterface
 from app.core.lookup import LookupField
@@ -24,7 +24,7 @@ from app.core.views import ScopedModelView, ScopedRestApi, coded, record_columns
 from app.registers.enterprises.models import Enterprise
 from app.registers.enterprises.views import enterprise_label
 from app.registers.workorders.commands import SUBJECT, WorkOrderCommands, add_attachment
-from app.registers.workorders.lifecycle import STATE_LABELS, TRANSITIONS, Actor
+from app.registers.workorders.lifecycle import CLOCK_NAMES, STATE_LABELS, TRANSITIONS, Actor
 from app.registers.workorders.models import (
     CATEGORIES,
     CHANNELS,
