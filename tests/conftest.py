@@ -8,6 +8,7 @@ import tempfile
 import threading
 
 import pytest
+from flask_appbuilder import Model
 from flask_migrate import upgrade
 from sqlalchemy import MetaData
 from werkzeug.serving import make_server
@@ -86,12 +87,16 @@ def clean_records(app) -> None:
     with app.app_context():
         db.session.rollback()
         from app.clocks.models import Notice, SlaClock, SlaTransition, Supervision
-        from app.registers.enterprises.models import Enterprise
-        from app.registers.workorders.models import WorkOrder
+        from app.core import registry
 
-        for model in (Notice, Supervision, SlaTransition, SlaClock, WorkOrder):
+        for model in (Notice, Supervision, SlaTransition, SlaClock):
             db.session.query(model).delete()
-        db.session.query(Enterprise).delete()
+        # every register's records, those referring to others first (their children and
+        # many-to-many rows go by the foreign keys' cascades)
+        order = {table: n for n, table in enumerate(Model.metadata.sorted_tables)}
+        for model in sorted((r.model for r in registry.registers()),
+                            key=lambda m: -order[m.__table__]):
+            db.session.query(model).delete()
         db.session.query(RecordChange).delete()
         from app.core.models import ChartRollup, ChartRollupRun
 

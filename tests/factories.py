@@ -123,3 +123,28 @@ class Orders:
             dept = department_id(to)
         assert self.act(pk, "dispatch", "office", department=dept).status_code == 200
         return pk
+
+
+class Make:
+    """What a register's ``sample(make)`` asks for: unique, valid values."""
+
+    @staticmethod
+    def uscc() -> str:
+        return valid_uscc()
+
+    @staticmethod
+    def text(prefix: str) -> str:
+        return f"{prefix}{next(_seq)}"
+
+
+def sample_record(app, register, department: str = "IPB", **overrides) -> int:
+    """A stored record of ``register`` (its declared ``sample``) owned by ``department``."""
+    with app.app_context():
+        item = register.model(**{**register.sample(Make), **overrides})
+        if hasattr(register.model, "department_id"):
+            item.department_id = department_id(department)
+        db.session.add(item)
+        db.session.commit()
+        pk = item.id
+        db.session.remove()
+        return pk

@@ -1,7 +1,7 @@
 """The registers of the plan. Importing a register's package declares it to the registry
 (app.core.registry); ``register_all`` has the kit add each one's views and API to FAB."""
 from app.core import kit, registry
-from app.registers import enterprises, workorders  # noqa: F401  (each declares itself)
+from app.registers import enterprises, experts, workorders  # noqa: F401  (each declares itself)
 
 
 def register_all(appbuilder) -> None:
