@@ -6,7 +6,6 @@ data safe lives here once: scoped data interface, the shared write command, POST
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 
 from flask import abort, flash, g, redirect, request, send_file, url_for
@@ -16,18 +15,17 @@ from flask_appbuilder.models.sqla.filters import FilterInFunction
 from flask_appbuilder.security.decorators import permission_name
 from flask_appbuilder.urltools import get_filter_args, get_order_args
 from flask_appbuilder.widgets import ListWidget
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _
 from markupsafe import Markup
 from marshmallow import ValidationError
 
 from app.core import fields, interface
 from app.core.commands import RecordCommands
+from app.core.display import coded, display_value, yes_no  # noqa: F401  (views' helpers)
 from app.core.exceptions import CommandError, ForbiddenError, NotFoundError
 from app.core.forms import column_fields
-from app.core.models import Department, reader_language
+from app.core.models import Department
 from app.core.scope import current_scope, may_write, scoped_relationships
-from app.core.timeutil import format_display
 from app.extensions import db
 
 EXPORT_LIMIT = 50_000
@@ -53,37 +51,6 @@ def _relation_filters(model) -> dict:
         column = "id" if target is Department else "department_id"
         filters[rel.key] = [[column, FilterInFunction, writable_department_ids]]
     return filters
-
-
-def yes_no(value) -> str:
-    return str(_("Yes") if value else _("No"))
-
-
-def display_value(value):
-    """How list and show pages print a value: no "None", yes/no, instants in Asia/Shanghai."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return yes_no(value)
-    if isinstance(value, dt.datetime):
-        return format_display(value)
-    if isinstance(value, (list, tuple)):  # a relation's records (e.g. a user's roles): by name
-        separator = ", " if reader_language() == "en" else "、"
-        return separator.join(str(display_value(v)) for v in value)
-    return value
-
-
-def coded(mapping: dict):
-    """Formatter of a coded column (``mapping``: code -> lazy label); each label is translated
-    once per request, not once per cell."""
-    def format_code(value):
-        labels = g.setdefault("_puwan_labels", {})
-        key = (id(get_locale()), id(mapping), value)  # (a mail may force another language)
-        if key not in labels:
-            labels[key] = display_value(str(mapping[value]) if value in mapping else value)
-        return labels[key]
-
-    return format_code
 
 
 def record_columns(view) -> list[str]:
