@@ -10,7 +10,19 @@ from flask_appbuilder.security.sqla.models import User
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _
 from flask_login import current_user
-from sqlalchemy import JSON, Boolean, Column, DateTime, Float, ForeignKey, Index, Integer, String, event
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    event,
+)
 from sqlalchemy.orm import declared_attr, relationship
 
 from app.core.timeutil import utcnow
@@ -34,6 +46,29 @@ def shown_label(label) -> str:
     if isinstance(label, dict):
         return label.get(reader_language()) or label.get("zh") or next(iter(label.values()), "")
     return "" if label is None else str(label)
+
+
+class LocalizedNameMixin:
+    """A record named ``name_zh`` (and optionally ``name_ja``/``name_en``): shown by its name
+    in the reader's language, falling back to Chinese."""
+
+    @property
+    def name(self) -> str:
+        return localized(self, "name")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def link_table(left: str, right: str) -> Table:
+    """The many-to-many table ``<left>_<right>`` between two tables' records; a link goes
+    with either record (ON DELETE CASCADE) and is found from the right side by index."""
+    return Table(
+        f"{left}_{right}", Model.metadata,
+        Column(f"{left}_id", Integer, ForeignKey(f"{left}.id", ondelete="CASCADE"),
+               primary_key=True),
+        Column(f"{right}_id", Integer, ForeignKey(f"{right}.id", ondelete="CASCADE"),
+               primary_key=True, index=True))
 
 
 class NamedMixin:

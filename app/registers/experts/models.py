@@ -1,10 +1,10 @@
 """Experts of the joint review meetings (measure A1), with their declared ties to enterprises."""
 from flask_appbuilder import Model
 from flask_babel import lazy_gettext as _
-from sqlalchemy import Column, ForeignKey, Integer, String, Table, Text
+from sqlalchemy import Column, Integer, String, Text
 from sqlalchemy.orm import relationship
 
-from app.core.models import AuditMixin, DepartmentOwnedMixin, localized
+from app.core.models import AuditMixin, DepartmentOwnedMixin, LocalizedNameMixin, link_table
 from app.registers.enterprises.models import Enterprise
 
 FIELDS = {
@@ -16,14 +16,8 @@ FIELDS = {
 TITLES = {"professor": _("Professor-level senior engineer"), "senior": _("Senior engineer"),
           "engineer": _("Engineer"), "academic": _("Professor"), "other": _("Other")}
 
-expert_enterprise = Table(
-    "expert_enterprise", Model.metadata,
-    Column("expert_id", Integer, ForeignKey("expert.id", ondelete="CASCADE"), primary_key=True),
-    Column("enterprise_id", Integer, ForeignKey("enterprise.id", ondelete="CASCADE"),
-           primary_key=True, index=True))
 
-
-class Expert(AuditMixin, DepartmentOwnedMixin, Model):
+class Expert(LocalizedNameMixin, AuditMixin, DepartmentOwnedMixin, Model):
     __tablename__ = "expert"
     id = Column(Integer, primary_key=True)
     name_zh = Column(String(100), nullable=False, index=True, info={"label": _("Name (Chinese)")})
@@ -36,12 +30,6 @@ class Expert(AuditMixin, DepartmentOwnedMixin, Model):
     email = Column(String(200), info={"label": _("Contact e-mail")})
     notes = Column(Text, info={"label": _("Notes")})
     # An expert is not asked to review a project of an enterprise they are tied to (A1).
-    ties = relationship(Enterprise, secondary=expert_enterprise, order_by=Enterprise.name_zh,
+    ties = relationship(Enterprise, secondary=link_table("expert", "enterprise"),
+                        order_by=Enterprise.name_zh,
                         info={"label": _("Declared ties to enterprises"), "scope_check": "read"})
-
-    @property
-    def name(self) -> str:
-        return localized(self, "name")
-
-    def __str__(self) -> str:
-        return self.name
