@@ -86,10 +86,12 @@ def clean_records(app) -> None:
     with app.app_context():
         db.session.rollback()
         from app.clocks.models import Notice, SlaClock, SlaTransition, Supervision
+        from app.clocks.webhooks.models import Hook, HookDelivery
         from app.registers.enterprises.models import Enterprise
         from app.registers.workorders.models import WorkOrder
 
-        for model in (Notice, Supervision, SlaTransition, SlaClock, WorkOrder):
+        for model in (HookDelivery, Hook, Notice, Supervision, SlaTransition, SlaClock,
+                      WorkOrder):
             db.session.query(model).delete()
         db.session.query(Enterprise).delete()
         db.session.query(RecordChange).delete()

@@ -5,7 +5,7 @@ from flask_appbuilder import ModelView
 from flask_babel import lazy_gettext as _
 from markupsafe import Markup, escape
 
-from app.core.history import shown_value
+from app.core.history import AUDITED_TABLES, shown_value
 from app.core.interface import Interface, ScopedInterface
 from app.core.models import ABSENT, Department, Measure, RecordChange
 from app.core.views import HardenedViewMixin, display_formatters
@@ -60,8 +60,9 @@ class MeasureView(HardenedViewMixin, ModelView):
 def _changes(change) -> Markup:
     from app.registers import FIELD_LABELS, FIELD_VALUES
 
-    labels = FIELD_LABELS.get(change.table_name, {})
-    codes = FIELD_VALUES.get(change.table_name, {})
+    audited = AUDITED_TABLES.get(change.table_name)
+    labels = audited.fields if audited else FIELD_LABELS.get(change.table_name, {})
+    codes = audited.values if audited else FIELD_VALUES.get(change.table_name, {})
 
     def shown(key, value):
         return escape(shown_value(change.table_name, key, value, codes))
@@ -79,13 +80,15 @@ def _changes(change) -> Markup:
 def _action(code: str) -> str:
     from app.registers import ACTION_LABELS
 
-    return str(ACTIONS.get(code) or ACTION_LABELS.get(code, code))
+    audited = next((t.actions[code] for t in AUDITED_TABLES.values() if code in t.actions), None)
+    return str(ACTIONS.get(code) or ACTION_LABELS.get(code) or audited or code)
 
 
 def register_label(table: str) -> str:
     from app.registers import TABLE_LABELS
 
-    return str(TABLE_LABELS.get(table, table))
+    audited = AUDITED_TABLES.get(table)
+    return str(audited.label if audited else TABLE_LABELS.get(table, table))
 
 
 class RecordChangeView(HardenedViewMixin, ModelView):
