@@ -129,5 +129,11 @@ class Config:
     OPEN311_API_KEYS = [k.strip() for k in os.environ.get("OPEN311_API_KEYS", "").split(",")]
     OPEN311_PUBLIC_CHANNELS = ("open311",)
     OPEN311_RATE_LIMIT = os.environ.get("OPEN311_RATE_LIMIT", "30 per minute")
+    # SLA hooks (Reference data → Hooks): the only hosts a hook may post to, comma-separated
+    # ``host`` (the scheme's default port) or ``host:port``; empty: no hook can be saved or sent.
+    HOOK_ALLOWED_HOSTS = [h.strip() for h in os.environ.get("HOOK_ALLOWED_HOSTS", "").split(",")
+                          if h.strip()]
+    HOOK_TIMEOUT = float(os.environ.get("HOOK_TIMEOUT", "5"))  # seconds per attempt
+    HOOK_MAX_ATTEMPTS = int(os.environ.get("HOOK_MAX_ATTEMPTS", "8"))  # then "failed"
     UPLOAD_FOLDER = str(INSTANCE_DIR / "uploads")
     MAX_CONTENT_LENGTH = 25 * 1024 * 1024  # uploads are limited to 20 MB per file

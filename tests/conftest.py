@@ -87,9 +87,10 @@ def clean_records(app) -> None:
     with app.app_context():
         db.session.rollback()
         from app.clocks.models import Notice, SlaClock, SlaTransition, Supervision
+        from app.clocks.webhooks.models import Hook, HookDelivery
         from app.core import registry
 
-        for model in (Notice, Supervision, SlaTransition, SlaClock):
+        for model in (HookDelivery, Hook, Notice, Supervision, SlaTransition, SlaClock):
             db.session.query(model).delete()
         # every register's records, those referring to others first (their children and
         # many-to-many rows go by the foreign keys' cascades)

@@ -3,12 +3,13 @@
 Each UPDATE claims its rows (… WHERE state = 'running' AND due_at <= now RETURNING id): two
 sweeps at once on PostgreSQL cannot both move one clock, because the second waits on the row
 lock and re-checks the state. Transitions are inserted in the same transaction, so nothing is
-lost across a restart: undelivered ones are delivered by the next sweep.
+lost across a restart: undelivered ones are delivered by the next sweep. Last, the hook
+deliveries that are due are posted: the new ones and the retries (app.clocks.webhooks).
 """
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import insert, literal, update
 from sqlalchemy.exc import DBAPIError
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Session
 from app.clocks.models import SlaClock, SlaTransition
 from app.clocks.outbox import deliver_pending
 from app.clocks.service import naive
+from app.clocks.webhooks.delivery import SendReport, send_due
 
 
 @dataclass
@@ -24,10 +26,11 @@ class SweepReport:
     warning: int = 0
     breached: int = 0
     delivered: int = 0
+    hooks: SendReport = field(default_factory=SendReport)
 
     def __str__(self) -> str:
         return (f"{self.warning} to warning, {self.breached} to breached, "
-                f"{self.delivered} transitions delivered")
+                f"{self.delivered} transitions delivered; {self.hooks}")
 
 
 def _move(session: Session, old: str, new: str, column, now: dt.datetime) -> int:
@@ -65,5 +68,6 @@ def sweep(session: Session, now: dt.datetime, attempts: int = 3) -> SweepReport:
         except Exception:
             session.rollback()
             raise
-    report.delivered = deliver_pending(session, now)
+    report.delivered = deliver_pending(session, now, post_hooks=False)
+    report.hooks = send_due(session, now)
     return report

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _
 from markupsafe import Markup, escape
 
 from app.core import registry
-from app.core.history import shown_value
+from app.core.history import AUDITED_TABLES, shown_value
 from app.core.interface import Interface, ScopedInterface
 from app.core.models import ABSENT, Department, Measure, RecordChange
 from app.core.views import HardenedViewMixin, display_formatters
@@ -59,8 +59,9 @@ class MeasureView(HardenedViewMixin, ModelView):
 
 
 def _changes(change) -> Markup:
-    labels = registry.field_labels(change.table_name)
-    codes = registry.field_values(change.table_name)
+    audited = AUDITED_TABLES.get(change.table_name)
+    labels = audited.fields if audited else registry.field_labels(change.table_name)
+    codes = audited.values if audited else registry.field_values(change.table_name)
 
     def shown(key, value):
         return escape(shown_value(change.table_name, key, value, codes))
@@ -76,11 +77,13 @@ def _changes(change) -> Markup:
 
 
 def _action(code: str) -> str:
-    return str(ACTIONS.get(code) or registry.action_labels().get(code, code))
+    audited = next((t.actions[code] for t in AUDITED_TABLES.values() if code in t.actions), None)
+    return str(ACTIONS.get(code) or registry.action_labels().get(code) or audited or code)
 
 
 def register_label(table: str) -> str:
-    return registry.table_label(table)
+    audited = AUDITED_TABLES.get(table)
+    return str(audited.label) if audited else registry.table_label(table)
 
 
 class RecordChangeView(HardenedViewMixin, ModelView):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+from dataclasses import dataclass, field
 from functools import cache
 
 from flask_appbuilder import Model
@@ -22,6 +23,21 @@ from app.core.models import LANGUAGES, RecordChange, shown_label
 from app.core.timeutil import format_display
 
 AUDIT_IGNORED = {"id", "changed_on", "changed_by_fk", "created_on", "created_by_fk"}
+
+
+@dataclass(frozen=True)
+class AuditedTable:
+    """How the change history names a table that is not a register's but keeps a history too
+    (e.g. the SLA hooks): its label, its columns' labels, coded values and its own actions."""
+
+    label: object
+    fields: dict
+    values: dict = field(default_factory=dict)
+    actions: dict = field(default_factory=dict)
+
+
+# Declared by the package that writes the rows (core imports nothing of it).
+AUDITED_TABLES: dict[str, AuditedTable] = {}
 
 
 def _jsonable(value):
@@ -87,11 +103,12 @@ def _same(old, new) -> bool:
 
 
 def record(session, item, action: str, before: dict | None, after: dict | None,
-           extra: dict | None = None) -> None:
+           extra: dict | None = None, department_id: int | None = None) -> None:
     """Add the history row of a write (before/after: ``snapshot()``s, None for a create's
     before and a delete's after). ``extra``: what the action brought that no column keeps
     (e.g. the reason given for a return); a value already shown by a column is left out.
-    An edit that changed nothing leaves no row; any other action always leaves one."""
+    An edit that changed nothing leaves no row; any other action always leaves one.
+    ``department_id``: where a row of a record without a department is filed."""
     if before is not None and after is not None:
         changed = [k for k in after if not _same(before.get(k), after[k])]
         before = {k: before.get(k) for k in changed}
@@ -111,7 +128,7 @@ def record(session, item, action: str, before: dict | None, after: dict | None,
         record_id=inspect(item).identity[0],
         record_label=label_of(item),
         action=action,
-        department_id=item.owning_department_id,
+        department_id=item.owning_department_id if department_id is None else department_id,
         before=_named(session, model, before),
         after=_named(session, model, after),
     ))
@@ -130,6 +147,8 @@ def shown_value(table: str, key: str, value, codes: dict) -> str:
     translated label, an instant in the display time zone, yes/no for booleans."""
     if isinstance(value, dict) and "id" in value:
         return shown_label(value.get("label")) or f"#{value['id']}"
+    if isinstance(value, list):  # e.g. several codes
+        return str(display_value([shown_value(table, key, v, codes) for v in value]))
     if value in codes.get(key, {}):
         return str(codes[key][value])
     if isinstance(value, str) and key in _instants(table):

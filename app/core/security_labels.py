@@ -24,6 +24,7 @@ PERMISSION_LABELS = {
     "can_download": _("Download files"), "can_transition": _("Lifecycle actions"),
     "can_charts": _("View charts"), "muldelete": _("Delete selected"),
     "mark_read": _("Mark as read"), "menu_access": _("Menu entry"),
+    "send_test": _("Send test event"), "rotate_secret": _("Replace the secret"),
     "can_get": _("Read (API)"), "can_info": _("Form metadata (API)"),
     "can_post": _("Create (API)"), "can_put": _("Change (API)"),
     "can_this_form_get": _("Open the form"), "can_this_form_post": _("Submit the form"),

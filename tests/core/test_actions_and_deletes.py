@@ -18,6 +18,7 @@ from sqlalchemy import inspect
 
 from app.clocks.models import Notice, SlaClock, SlaTransition, Supervision
 from app.clocks.service import start_clock
+from app.clocks.webhooks.models import Hook
 from app.core import registry
 from app.core.commands import subject_models
 from app.core.models import PuwanUser
@@ -51,8 +52,10 @@ ONE_ROW_ACTIONS = [(_name(v), name) for v in _views() if isinstance(v, HardenedV
                    for name in sorted(v.actions) if not v.actions[name].multiple]
 NOT_DELETABLE = [_name(v) for v in _views()
                  if isinstance(v, HardenedViewMixin) and "can_delete" not in v.base_permissions]
+# (the records of a department, which clocks, notices and supervision can name)
 DELETABLE = [_name(v) for v in _views()
-             if isinstance(v, ScopedModelView) and "can_delete" in v.base_permissions]
+             if isinstance(v, ScopedModelView) and "can_delete" in v.base_permissions
+             and hasattr(v.datamodel.obj, "owning_department_id")]
 
 
 def _view(app, name):
@@ -79,10 +82,21 @@ def _user(app, code) -> int:
         return user.id
 
 
+def _hook(app, _code) -> int:
+    """(hooks belong to no department)"""
+    with app.app_context():
+        hook = Hook(name=f"sample-{db.session.query(Hook).count()}", states=["breached"],
+                    target_url="http://receiver.test/", secret="s" * 64)
+        db.session.add(hook)
+        db.session.commit()
+        return hook.id
+
+
 SAMPLES = {
     Enterprise: lambda app, code: EnterpriseFactory(app).create(code),
     Notice: _notice,
     PuwanUser: _user,
+    Hook: _hook,
 }
 
 
