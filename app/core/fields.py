@@ -15,11 +15,15 @@ on every path (form, REST, import), so a view cannot forget it (``check``).
 """
 from __future__ import annotations
 
+import datetime as dt
 from functools import cache
 
 from flask_babel import lazy_gettext as _
 from sqlalchemy import Column, String, Text, inspect
 from sqlalchemy.orm import RelationshipDirection
+
+from app.core.models import reader_language
+from app.core.timeutil import format_display
 
 REQUIRED = _("This field is required.")
 NOT_A_CHOICE = _("Choose a value from the list.")
@@ -102,3 +106,22 @@ def check(item) -> dict:
         if "max" in declared and value > declared["max"]:
             errors[key] = [_("At most %(max)s.", max=declared["max"])]
     return errors
+
+
+def yes_no(value) -> str:
+    return str(_("Yes") if value else _("No"))
+
+
+def display_value(value):
+    """How a value reads on list and record pages, exports and the change history: no "None",
+    yes/no, instants in Asia/Shanghai, a relation's records by name."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return yes_no(value)
+    if isinstance(value, dt.datetime):
+        return format_display(value)
+    if isinstance(value, (list, tuple)):  # a relation's records (e.g. a user's roles): by name
+        separator = ", " if reader_language() == "en" else "、"
+        return separator.join(str(display_value(v)) for v in value)
+    return value

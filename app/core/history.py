@@ -17,6 +17,7 @@ from flask_appbuilder import Model
 from sqlalchemy import DateTime, inspect
 from sqlalchemy.orm import RelationshipDirection
 
+from app.core.fields import display_value
 from app.core.models import LANGUAGES, RecordChange, shown_label
 from app.core.timeutil import format_display
 
@@ -127,8 +128,6 @@ def _instants(table: str) -> frozenset[str]:
 def shown_value(table: str, key: str, value, codes: dict) -> str:
     """A stored value as the reader sees it: a related record by its name, a code by its
     translated label, an instant in the display time zone, yes/no for booleans."""
-    from app.core.views import display_value
-
     if isinstance(value, dict) and "id" in value:
         return shown_label(value.get("label")) or f"#{value['id']}"
     if value in codes.get(key, {}):

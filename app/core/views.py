@@ -6,7 +6,6 @@ data safe lives here once: scoped data interface, the shared write command, POST
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 
 from flask import abort, flash, g, redirect, request, send_file, url_for
@@ -24,10 +23,10 @@ from marshmallow import ValidationError
 from app.core import fields, interface
 from app.core.commands import RecordCommands
 from app.core.exceptions import CommandError, ForbiddenError, NotFoundError
+from app.core.fields import display_value
 from app.core.forms import column_fields
-from app.core.models import Department, reader_language
+from app.core.models import Department
 from app.core.scope import current_scope, may_write, scoped_relationships
-from app.core.timeutil import format_display
 from app.extensions import db
 
 EXPORT_LIMIT = 50_000
@@ -53,24 +52,6 @@ def _relation_filters(model) -> dict:
         column = "id" if target is Department else "department_id"
         filters[rel.key] = [[column, FilterInFunction, writable_department_ids]]
     return filters
-
-
-def yes_no(value) -> str:
-    return str(_("Yes") if value else _("No"))
-
-
-def display_value(value):
-    """How list and show pages print a value: no "None", yes/no, instants in Asia/Shanghai."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return yes_no(value)
-    if isinstance(value, dt.datetime):
-        return format_display(value)
-    if isinstance(value, (list, tuple)):  # a relation's records (e.g. a user's roles): by name
-        separator = ", " if reader_language() == "en" else "、"
-        return separator.join(str(display_value(v)) for v in value)
-    return value
 
 
 def coded(mapping: dict):
