@@ -73,6 +73,8 @@ class Register:
     sample: Callable | None = None
     # what the history calls the register's own actions ({code: label})
     actions: dict = field(default_factory=dict)
+    # its reference data in seed files, loaded with the platform's (app.core.seeds.Seed)
+    seeds: list = field(default_factory=list)
     # SLA clocks measuring this register's records: {name: label}; states pausing them
     clocks: dict = field(default_factory=dict)
     pause_states: dict = field(default_factory=dict)
