@@ -121,7 +121,7 @@ def install(appbuilder, register: Register) -> None:
     appbuilder.add_api(register.api_class)
     if register.extra is not None:
         register.extra(appbuilder)
-    charts = charts_class(register)
+    register.charts_class = charts = charts_class(register)
     if charts is not None:
         charts.rollup_columns = register.rollup_columns
         _menu(appbuilder, charts, register.charts_name, register.charts_label or charts.title,

@@ -143,12 +143,26 @@ def parse_measures(path: Path, department_codes: set[str]) -> list:
 
 
 def parse_roles(path: Path) -> list:
+    """Roles with the profiles they are given ({profile: read|write}, expanded over every
+    register of the profile by ``registry.profile_grants``) and explicit grants for the rest."""
     entries = read_entries(path)
     for entry in entries:
-        require(path, entry, "name", "grants")
+        require(path, entry, "name")
         label = entry.get("label")
         if label is not None and not (isinstance(label, dict) and label.get("zh")):
             raise SeedError(path, entry.line, "'label' must give the name by language: {zh: …}")
+        profiles = entry.setdefault("profiles", {})
+        if not isinstance(profiles, dict):
+            raise SeedError(path, entry.line, "'profiles' must map a profile to read or write")
+        for profile, level in profiles.items():
+            if profile not in registry.PROFILES:
+                raise SeedError(path, entry.line, f"unknown profile {profile!r} (one of "
+                                f"{', '.join(registry.PROFILES)})")
+            if level not in registry.LEVELS:
+                raise SeedError(path, entry.line, f"profile {profile!r}: level must be one of "
+                                f"{', '.join(registry.LEVELS)}, not {level!r}")
+        if not isinstance(entry.setdefault("grants", []), list):
+            raise SeedError(path, entry.line, "'grants' must be a list of [view, permission]")
         for grant in entry["grants"]:
             if not (isinstance(grant, list) and len(grant) == 2):
                 raise SeedError(path, entry.line, f"grant must be [view, permission]: {grant!r}")
@@ -182,8 +196,9 @@ def _write_reference_data(session, departments: list, measures: list, report: Se
 
 
 def _write_roles(sm, roles: list, report: SeedReport) -> None:
-    """Create the default roles and grant what their patterns match (additive: admins' later
-    grants are kept). FAB's security manager commits each of these itself."""
+    """Create the default roles and grant what their profiles give and their patterns match
+    (additive: admins' later grants are kept). FAB's security manager commits each of these
+    itself."""
     for permission in SCOPE_PERMISSIONS:
         sm.add_permission_view_menu(permission, SCOPE_VIEW)
     all_pvms = sm.session.query(sm.permissionview_model).all()
@@ -193,6 +208,13 @@ def _write_roles(sm, roles: list, report: SeedReport) -> None:
             role = sm.add_role(entry["name"])
             report.created += 1
         granted = set(role.permissions)
+        given = set().union(*(registry.profile_grants(profile, level)
+                              for profile, level in entry["profiles"].items()))
+        for pvm in all_pvms:
+            if pvm not in granted and (pvm.view_menu.name, pvm.permission.name) in given:
+                role.permissions.append(pvm)
+                granted.add(pvm)
+                report.updated += 1
         for view_re, perm_re in entry["grants"]:
             for pvm in all_pvms:
                 if (

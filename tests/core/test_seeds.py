@@ -104,3 +104,22 @@ def test_sla_policies_of_the_clocks_are_checked(ctx, seeds_copy):
         policies.replace("unit: hours", "unit: fortnights", 1), encoding="utf-8")
     with pytest.raises(SeedError, match=r"sla_policies\.yaml:\d+: unit must be one of"):
         load_all(str(seeds_copy))
+
+
+@pytest.mark.parametrize("profiles, message", [
+    ("{department record: write}", "unknown profile 'department record'"),
+    ("{department records: admin}", "level must be one of read, write, not 'admin'"),
+    ("[department records]", "'profiles' must map a profile to read or write"),
+])
+def test_a_role_profile_that_does_not_exist_is_reported_with_its_line(ctx, seeds_copy, profiles,
+                                                                      message):
+    roles = (seeds_copy / "roles.yaml").read_text(encoding="utf-8")
+    (seeds_copy / "roles.yaml").write_text(roles.replace(
+        "  profiles: {department records: read, reference data: read}",
+        f"  profiles: {profiles}", 1), encoding="utf-8")
+    with pytest.raises(SeedError) as err:
+        load_all(str(seeds_copy))
+    assert message in str(err.value)
+    line = int(str(err.value).split("roles.yaml:")[1].split(":")[0])
+    assert "Zone reader" in (seeds_copy / "roles.yaml").read_text(encoding="utf-8").splitlines()[
+        line - 1]

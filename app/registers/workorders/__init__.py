@@ -46,6 +46,8 @@ REGISTER = declare(Register(
     # The history names each lifecycle action as its button does.
     actions={"attach": EVENT_LABELS["attach"],
              **{action: t.label for action, t in TRANSITIONS.items()}},
+    # dispatching, accepting, resolving … and attaching files (no delete: orders are closed)
+    permissions={"write": ("can_transition",)},
     clocks=CLOCK_NAMES,
     pause_states=PAUSABLE_STATES,
     view=WorkOrderView,
