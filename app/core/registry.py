@@ -81,6 +81,8 @@ class Register:
     charts_title: Any = None
     charts_label: Any = None
     charts_name: str | None = None   # its menu item (a permission key); "<name> charts"
+    # a month calendar page of the records (app.core.calendars.Calendar), "<name> calendar"
+    calendar: Any = None
     # the columns a chart rollup keeps per row so that isolation applies to it (its
     # ``visible_clause`` reads them)
     rollup_columns: tuple[str, ...] = ("department_id",)
@@ -113,6 +115,7 @@ class Register:
     view_class: type | None = field(default=None, init=False)
     api_class: type | None = field(default=None, init=False)
     charts_class: type | None = field(default=None, init=False)
+    calendar_class: type | None = field(default=None, init=False)
 
     def __post_init__(self):
         self.key = self.key or self.model.__name__
@@ -135,9 +138,19 @@ class Register:
     def charts_view_name(self) -> str:
         return f"{self.key}ChartsView"
 
+    @property
+    def calendar_view_name(self) -> str:
+        return f"{self.key}CalendarView"
+
+    @property
+    def calendar_name(self) -> str:
+        return f"{self.name} calendar"
+
     def menus(self) -> list[str]:
         """The menu items the kit adds for the register (permission keys), categories too."""
         menus = [self.category, self.name]
+        if self.calendar_class is not None:
+            menus.append(self.calendar_name)
         if self.charts_class is not None:
             menus += ["Dashboards", self.charts_name]
         return menus
@@ -149,7 +162,7 @@ class Register:
         own = tuple(permission for below in LEVELS[:LEVELS.index(level) + 1]
                     for permission in self.permissions.get(below, ()))
         for part, cls in (("view", self.view_class), ("api", self.api_class),
-                          ("charts", self.charts_class)):
+                          ("charts", self.charts_class), ("calendar", self.calendar_class)):
             if cls is not None:
                 names = GRANTS[level][part] + (own if part in ("view", "api") else ())
                 out |= {(cls.class_permission_name or cls.__name__, name) for name in names}
