@@ -29,7 +29,7 @@ def prepare(app, demo: bool = False) -> None:
             print(f"\n  Administrator created: {username} / {password}\n"
                   "  (shown once; change it under Profile → Reset my password)\n", flush=True)
         if demo:
-            from app.core.demo import load_demo
+            from app.demo.dataset import load_demo
 
             print(f"  Demo data: {load_demo()}", flush=True)
         # One SLA sweep at start: clocks that fell due while the platform was stopped (or in the

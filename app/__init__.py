@@ -47,7 +47,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
 
     from app.cli import register_cli
-    from app.clocks import mailer  # noqa: F401  (connects the SMTP notice listener)
+    from app.clocks import mailer, seeds  # noqa: F401  (the SMTP notice listener; a seed file)
     from app.clocks.views import register as register_clock_views
     from app.core.admin_views import register as register_core_views
     from app.core.http import init_error_pages, init_http

@@ -27,7 +27,7 @@ def seed_command(demo: bool) -> None:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"Reference data: {report}")
     if demo:
-        from app.core.demo import load_demo
+        from app.demo.dataset import load_demo
 
         click.echo(f"Demo data: {load_demo()}")
 
@@ -165,7 +165,7 @@ def demo_generate_command(enterprises, workorders, seed, years, until_text, open
     """Bulk-insert a large reproducible data set (same arguments → same rows)."""
     import time
 
-    from app.core.generator import generate
+    from app.demo.generator import generate
 
     until = dt.date.fromisoformat(until_text) if until_text else None
     began = time.perf_counter()

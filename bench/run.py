@@ -119,9 +119,9 @@ def prepare(app, args) -> dict:
     from flask_migrate import upgrade
 
     from app import MIGRATIONS_DIR
-    from app.core.generator import generate
     from app.core.seeds import load_all
     from app.core.users import create_user
+    from app.demo.generator import generate
     from app.extensions import db
 
     with app.app_context():

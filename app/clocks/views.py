@@ -13,8 +13,9 @@ from wtforms import SelectField, SelectMultipleField
 
 from app.clocks.models import CalendarOverride, Notice, SlaClock, SlaPolicy, Supervision
 from app.clocks.service import load_calendar
-from app.clocks.year import FIRST_YEAR, LAST_YEAR, weekday_names, year_months
+from app.clocks.year import FIRST_YEAR, LAST_YEAR, year_months
 from app.core import registry
+from app.core.calendars import weekday_names
 from app.core.home import Row, Section, counted, list_url, may, register_section
 from app.core.interface import Interface, ScopedInterface
 from app.core.timeutil import format_display, format_due, utcnow

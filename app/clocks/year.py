@@ -112,12 +112,6 @@ def year_days(calendar: WorkCalendar, year: int) -> dict[dt.date, YearDay]:
     }
 
 
-def weekday_names() -> list[str]:
-    """Monday to Sunday, abbreviated in the page's language."""
-    monday = dt.date(2024, 1, 1)
-    return [format_date(monday + dt.timedelta(n), "EEE") for n in range(7)]
-
-
 def year_months(calendar: WorkCalendar, year: int) -> list[dict]:
     """Twelve months: name and weeks (Monday first) of YearDay, None outside the month."""
     days = year_days(calendar, year)

@@ -1,16 +1,18 @@
 """The register kit: a register's FAB classes derived from its one declaration.
 
 ``install(appbuilder, register)`` makes (unless the register brings its own) a ``<Key>View``
-(ModelView), a ``<Key>Api`` (ModelRestApi) and, when it declares charts, a ``<Key>ChartsView``
-— ordinary FAB classes on the scoped, hardened bases (app.core.views), named so that their
-permission keys are stable — and adds them to the menu. What the columns declare
-(app.core.fields: labels, choices, ranges) drives their forms, formatters and checks.
+(ModelView), a ``<Key>Api`` (ModelRestApi), when it declares charts a ``<Key>ChartsView`` and
+when it declares a calendar a ``<Key>CalendarView`` — ordinary FAB classes on the scoped,
+hardened bases (app.core.views), named so that their permission keys are stable — and adds them
+to the menu. What the columns declare (app.core.fields: labels, choices, ranges) drives their
+forms, formatters and checks.
 """
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _
 
 from app.core import fields
+from app.core.calendars import CalendarView, column_is_day
 from app.core.charts import ChartsView
 from app.core.interface import ScopedInterface
 from app.core.registry import Register
@@ -106,6 +108,27 @@ def charts_class(register: Register) -> type | None:
     })
 
 
+def calendar_class(register: Register) -> type | None:
+    calendar = register.calendar
+    if calendar is None:
+        return None
+    model = register.model
+    for column in (calendar.start, calendar.end):
+        if column is not None and not column_is_day(model, column):
+            raise ValueError(f"{register.name}: calendar column {column!r} is not a date")
+    choices = register.field_values.get(calendar.color) if calendar.color else {}
+    if choices is None:
+        raise ValueError(f"{register.name}: calendar colour {calendar.color!r} has no choices")
+    return type(register.calendar_view_name, (CalendarView,), {
+        "route_base": f"{register.route}/calendar",
+        "datamodel": ScopedInterface(model),
+        "calendar": calendar,
+        "title": register.label,
+        "show_view": register.view_class.__name__,
+        "choices": choices,
+    })
+
+
 def _menu(appbuilder, view, name, label, icon, category) -> None:
     category_label, category_icon = CATEGORIES[category]
     appbuilder.add_view(view, name, label=label, icon=icon, category=category,
@@ -117,11 +140,16 @@ def install(appbuilder, register: Register) -> None:
     register.view_class = view_class(register)
     _menu(appbuilder, register.view_class, register.name, register.label, register.icon,
           register.category)
+    register.calendar_class = calendar = calendar_class(register)
+    if calendar is not None:
+        label = register.calendar.label or _("%(record)s calendar", record=register.title)
+        _menu(appbuilder, calendar, register.calendar_name, label, "fa-calendar",
+              register.category)
     register.api_class = api_class(register)
     appbuilder.add_api(register.api_class)
     if register.extra is not None:
         register.extra(appbuilder)
-    charts = charts_class(register)
+    register.charts_class = charts = charts_class(register)
     if charts is not None:
         charts.rollup_columns = register.rollup_columns
         _menu(appbuilder, charts, register.charts_name, register.charts_label or charts.title,

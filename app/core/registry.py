@@ -18,6 +18,23 @@ from app.core import fields
 # a department's own records, or reference data everybody reads and administrators keep.
 DEPARTMENT_RECORDS = "department records"
 REFERENCE_DATA = "reference data"
+PROFILES = (DEPARTMENT_RECORDS, REFERENCE_DATA)
+
+# What a role given a profile at a level may do on each register of the profile: these
+# permissions of the register's view, API, chart page and calendar (where the class has them:
+# work orders have no delete) and its menu items. Writing includes reading.
+READ, WRITE = "read", "write"
+LEVELS = (READ, WRITE)
+_READ = {"view": ("can_list", "can_show", "can_export"), "api": ("can_get", "can_info"),
+         "charts": ("can_charts",), "calendar": ("can_calendar",)}
+GRANTS = {
+    READ: _READ,
+    WRITE: {**_READ,
+            "view": (*_READ["view"], "can_add", "can_edit", "can_delete", "muldelete",
+                     "can_import"),
+            "api": (*_READ["api"], "can_post", "can_put", "can_delete")},
+}
+MENU_ACCESS = "menu_access"
 
 
 @dataclass(eq=False)
@@ -64,6 +81,8 @@ class Register:
     charts_title: Any = None
     charts_label: Any = None
     charts_name: str | None = None   # its menu item (a permission key); "<name> charts"
+    # a month calendar page of the records (app.core.calendars.Calendar), "<name> calendar"
+    calendar: Any = None
     # the columns a chart rollup keeps per row so that isolation applies to it (its
     # ``visible_clause`` reads them)
     rollup_columns: tuple[str, ...] = ("department_id",)
@@ -73,9 +92,14 @@ class Register:
     sample: Callable | None = None
     # what the history calls the register's own actions ({code: label})
     actions: dict = field(default_factory=dict)
+    # its reference data in seed files, loaded with the platform's (app.core.seeds.Seed)
+    seeds: list = field(default_factory=list)
     # SLA clocks measuring this register's records: {name: label}; states pausing them
     clocks: dict = field(default_factory=dict)
     pause_states: dict = field(default_factory=dict)
+    # what its own routes need beyond the profile's, by level: {"write": ("can_transition",)}
+    # (on its view and API, where they have it)
+    permissions: dict = field(default_factory=dict)
     # complex registers bring their own classes (the kit still wires them) or bases/attributes
     view: type | None = None
     api: type | None = None
@@ -90,6 +114,8 @@ class Register:
     # the classes the kit made or wired (app.core.kit.install)
     view_class: type | None = field(default=None, init=False)
     api_class: type | None = field(default=None, init=False)
+    charts_class: type | None = field(default=None, init=False)
+    calendar_class: type | None = field(default=None, init=False)
 
     def __post_init__(self):
         self.key = self.key or self.model.__name__
@@ -111,6 +137,36 @@ class Register:
     @property
     def charts_view_name(self) -> str:
         return f"{self.key}ChartsView"
+
+    @property
+    def calendar_view_name(self) -> str:
+        return f"{self.key}CalendarView"
+
+    @property
+    def calendar_name(self) -> str:
+        return f"{self.name} calendar"
+
+    def menus(self) -> list[str]:
+        """The menu items the kit adds for the register (permission keys), categories too."""
+        menus = [self.category, self.name]
+        if self.calendar_class is not None:
+            menus.append(self.calendar_name)
+        if self.charts_class is not None:
+            menus += ["Dashboards", self.charts_name]
+        return menus
+
+    def grants(self, level: str) -> set[tuple[str, str]]:
+        """(view menu, permission) of what ``level`` (read, write) allows on this register,
+        once the kit has installed it; levels below ``level`` included."""
+        out = {(menu, MENU_ACCESS) for menu in self.menus()}
+        own = tuple(permission for below in LEVELS[:LEVELS.index(level) + 1]
+                    for permission in self.permissions.get(below, ()))
+        for part, cls in (("view", self.view_class), ("api", self.api_class),
+                          ("charts", self.charts_class), ("calendar", self.calendar_class)):
+            if cls is not None:
+                names = GRANTS[level][part] + (own if part in ("view", "api") else ())
+                out |= {(cls.class_permission_name or cls.__name__, name) for name in names}
+        return out
 
     @property
     def field_labels(self) -> dict:
@@ -175,3 +231,9 @@ def pause_states() -> dict:
     """The states that can pause a clock, over every register ({code: label})."""
     return {state: label for register in _REGISTERS.values()
             for state, label in register.pause_states.items()}
+
+
+def profile_grants(profile: str, level: str) -> set[tuple[str, str]]:
+    """What a role given ``profile`` at ``level`` may do: on every register of that profile."""
+    return {grant for register in _REGISTERS.values() if register.profile == profile
+            for grant in register.grants(level)}

@@ -31,6 +31,7 @@ PERMISSION_LABELS = {
     "can_userinfo": _("View own profile"), "userinfoedit": _("Edit own profile"),
     "resetmypassword": _("Reset own password"), "resetpasswords": _("Reset users' passwords"),
     "copyrole": _("Copy role"),
+    "can_calendar": _("View calendar"),
     "can_read_all": _("Read every department's records"),
     "can_write_all": _("Change every department's records"),
     "can_serve_japanese_funded": _("Serve every Japanese-funded enterprise"),

@@ -1,17 +1,22 @@
 """Reference data from seeds/*.yaml, loaded idempotently and all-or-nothing.
 
-A bad file is reported with its name and line, and nothing is loaded.
+A bad file is reported with its name and line, and nothing is loaded. Core loads its own
+(departments, measures, roles); the rest is declared by the package that owns the table, as a
+``Seed``: a register in its declaration (``Register(seeds=[…])``, e.g. the work orders' service
+types), anything else with ``declare`` (the SLA policies of the clocks). Core never imports them.
 """
 from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 from flask import current_app
 
+from app.core import registry
 from app.core.models import Department, Measure, MeasureDepartment
 from app.core.scope import SCOPE_PERMISSIONS, SCOPE_VIEW
 from app.extensions import db
@@ -42,7 +47,7 @@ class _Entry(dict):
         self.line = line
 
 
-def _load(path: Path) -> list:
+def read_entries(path: Path) -> list:
     try:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)
     except yaml.MarkedYAMLError as exc:
@@ -55,7 +60,7 @@ def _load(path: Path) -> list:
     return data
 
 
-def _require(path: Path, entry, *keys: str) -> None:
+def require(path: Path, entry, *keys: str) -> None:
     if not isinstance(entry, _Entry):
         raise SeedError(path, None, f"expected a mapping, got {entry!r}")
     for key in keys:
@@ -87,11 +92,37 @@ def _upsert(session, model, key: dict, values: dict, report: SeedReport):
     return row
 
 
+@dataclass(frozen=True)
+class Seed:
+    """A seed file (under SEEDS_DIR) and how to load it: ``parse(path)`` checks every entry
+    (raising SeedError with the line) before anything is written; ``write(session, entries,
+    report)`` then adds or updates rows in the load's one transaction, without committing."""
+
+    file: str
+    parse: Callable[[Path], list]
+    write: Callable[..., None]
+
+
+_DECLARED: list[Seed] = []
+
+
+def declare(seed: Seed) -> Seed:
+    """Load this seed file with the reference data (a package that is not a register)."""
+    if seed not in _DECLARED:
+        _DECLARED.append(seed)
+    return seed
+
+
+def declared() -> list[Seed]:
+    """The seed files of the packages and registers, in the order they were declared."""
+    return [*_DECLARED, *(seed for register in registry.registers() for seed in register.seeds)]
+
+
 def parse_named_codes(path: Path) -> list:
     """Entries with a unique code and names in zh/ja/en (departments, service types)."""
-    entries, seen = _load(path), set()
+    entries, seen = read_entries(path), set()
     for entry in entries:
-        _require(path, entry, "code", "name_zh", "name_ja", "name_en")
+        require(path, entry, "code", "name_zh", "name_ja", "name_en")
         if entry["code"] in seen:
             raise SeedError(path, entry.line, f"duplicate code '{entry['code']}'")
         seen.add(entry["code"])
@@ -99,9 +130,9 @@ def parse_named_codes(path: Path) -> list:
 
 
 def parse_measures(path: Path, department_codes: set[str]) -> list:
-    entries = _load(path)
+    entries = read_entries(path)
     for entry in entries:
-        _require(path, entry, "code", "title_zh", "title_ja", "title_en", "lead")
+        require(path, entry, "code", "title_zh", "title_ja", "title_en", "lead")
         coop = entry.get("cooperating") or []
         if coop != "all" and not isinstance(coop, list):
             raise SeedError(path, entry.line, "'cooperating' must be a list or 'all'")
@@ -112,12 +143,26 @@ def parse_measures(path: Path, department_codes: set[str]) -> list:
 
 
 def parse_roles(path: Path) -> list:
-    entries = _load(path)
+    """Roles with the profiles they are given ({profile: read|write}, expanded over every
+    register of the profile by ``registry.profile_grants``) and explicit grants for the rest."""
+    entries = read_entries(path)
     for entry in entries:
-        _require(path, entry, "name", "grants")
+        require(path, entry, "name")
         label = entry.get("label")
         if label is not None and not (isinstance(label, dict) and label.get("zh")):
             raise SeedError(path, entry.line, "'label' must give the name by language: {zh: …}")
+        profiles = entry.setdefault("profiles", {})
+        if not isinstance(profiles, dict):
+            raise SeedError(path, entry.line, "'profiles' must map a profile to read or write")
+        for profile, level in profiles.items():
+            if profile not in registry.PROFILES:
+                raise SeedError(path, entry.line, f"unknown profile {profile!r} (one of "
+                                f"{', '.join(registry.PROFILES)})")
+            if level not in registry.LEVELS:
+                raise SeedError(path, entry.line, f"profile {profile!r}: level must be one of "
+                                f"{', '.join(registry.LEVELS)}, not {level!r}")
+        if not isinstance(entry.setdefault("grants", []), list):
+            raise SeedError(path, entry.line, "'grants' must be a list of [view, permission]")
         for grant in entry["grants"]:
             if not (isinstance(grant, list) and len(grant) == 2):
                 raise SeedError(path, entry.line, f"grant must be [view, permission]: {grant!r}")
@@ -127,48 +172,6 @@ def parse_roles(path: Path) -> list:
                 except re.error as exc:
                     raise SeedError(path, entry.line, f"bad pattern {pattern!r}: {exc}") from exc
     return entries
-
-
-UNITS = ("minutes", "hours", "calendar_days", "working_days")
-
-
-def parse_sla_policies(path: Path) -> list:
-    entries = _load(path)
-    for entry in entries:
-        _require(path, entry, "code", "name_zh", "name_ja", "name_en", "amount", "unit")
-        if entry["unit"] not in UNITS:
-            raise SeedError(path, entry.line, f"unit must be one of {', '.join(UNITS)}")
-        if not isinstance(entry["amount"], int) or entry["amount"] <= 0:
-            raise SeedError(path, entry.line, "amount must be a positive whole number")
-        if not 0 < int(entry.get("warning_percent", 75)) <= 100:
-            raise SeedError(path, entry.line, "warning_percent must be within 1..100")
-    return entries
-
-
-def _write_sla_policies(session, policies: list, report: SeedReport) -> None:
-    """Only missing policies are added: administrators own them once they exist."""
-    from app.clocks.models import SlaPolicy
-
-    for entry in policies:
-        if session.query(SlaPolicy).filter_by(code=entry["code"]).first() is None:
-            session.add(SlaPolicy(
-                code=entry["code"], name_zh=entry["name_zh"], name_ja=entry["name_ja"],
-                name_en=entry["name_en"], amount=entry["amount"], unit=entry["unit"],
-                warning_percent=int(entry.get("warning_percent", 75)),
-                pause_states=list(entry.get("pause_states") or []),
-            ))
-            report.created += 1
-
-
-def _write_service_types(session, entries: list, report: SeedReport) -> None:
-    """Only missing types are added: administrators own the names once they exist."""
-    from app.registers.workorders.models import ServiceType
-
-    for entry in entries:
-        if session.query(ServiceType).filter_by(code=entry["code"]).first() is None:
-            values = {k: str(entry[k]).strip() for k in ("name_zh", "name_ja", "name_en")}
-            session.add(ServiceType(code=entry["code"], **values))
-            report.created += 1
 
 
 def _write_reference_data(session, departments: list, measures: list, report: SeedReport) -> None:
@@ -193,8 +196,9 @@ def _write_reference_data(session, departments: list, measures: list, report: Se
 
 
 def _write_roles(sm, roles: list, report: SeedReport) -> None:
-    """Create the default roles and grant what their patterns match (additive: admins' later
-    grants are kept). FAB's security manager commits each of these itself."""
+    """Create the default roles and grant what their profiles give and their patterns match
+    (additive: admins' later grants are kept). FAB's security manager commits each of these
+    itself."""
     for permission in SCOPE_PERMISSIONS:
         sm.add_permission_view_menu(permission, SCOPE_VIEW)
     all_pvms = sm.session.query(sm.permissionview_model).all()
@@ -204,6 +208,13 @@ def _write_roles(sm, roles: list, report: SeedReport) -> None:
             role = sm.add_role(entry["name"])
             report.created += 1
         granted = set(role.permissions)
+        given = set().union(*(registry.profile_grants(profile, level)
+                              for profile, level in entry["profiles"].items()))
+        for pvm in all_pvms:
+            if pvm not in granted and (pvm.view_menu.name, pvm.permission.name) in given:
+                role.permissions.append(pvm)
+                granted.add(pvm)
+                report.updated += 1
         for view_re, perm_re in entry["grants"]:
             for pvm in all_pvms:
                 if (
@@ -223,15 +234,14 @@ def load_all(seeds_dir: str | None = None) -> SeedReport:
     departments = parse_named_codes(directory / "departments.yaml")
     measures = parse_measures(directory / "measures.yaml", {e["code"] for e in departments})
     roles = parse_roles(directory / "roles.yaml")
-    policies = parse_sla_policies(directory / "sla_policies.yaml")
-    service_types = parse_named_codes(directory / "service_types.yaml")
+    more = [(seed, seed.parse(directory / seed.file)) for seed in declared()]
 
     report = SeedReport()
     session = db.session
     try:
         _write_reference_data(session, departments, measures, report)
-        _write_sla_policies(session, policies, report)
-        _write_service_types(session, service_types, report)
+        for seed, entries in more:
+            seed.write(session, entries, report)
         session.commit()
     except Exception:
         session.rollback()

@@ -4,21 +4,13 @@ from __future__ import annotations
 import hashlib
 import secrets
 import uuid
-from pathlib import Path
 
-from flask import current_app
-
+from app.core.attachments import attachment_dir
 from app.core.models import Department
 from app.core.scope import acting_as_system
 from app.extensions import db
 from app.registers.workorders.commands import WorkOrderCommands
 from app.registers.workorders.models import ServiceType, WorkOrder, WorkOrderAttachment
-
-
-def attachment_dir() -> Path:
-    path = Path(current_app.config["UPLOAD_FOLDER"]) / "attachments"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 def token_hash(token: str) -> str:

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import event
 
 from app.core import interface
-from app.core.generator import generate
+from app.demo.generator import generate
 from app.extensions import db
 from tests.factories import valid_uscc
 

@@ -84,3 +84,42 @@ def test_seed_cli_reports_bad_file(app, seeds_copy):
         app.config["SEEDS_DIR"] = str(Path(__file__).resolve().parents[2] / "seeds")
     assert result.exit_code != 0
     assert "departments.yaml:1" in result.output
+
+
+def test_a_registers_seed_file_is_checked_with_the_rest_before_anything_is_written(
+        ctx, seeds_copy):
+    # service_types.yaml is declared by the work-order register, not known to core
+    with (seeds_copy / "departments.yaml").open("a", encoding="utf-8") as fh:
+        fh.write("- {code: NEW, name_zh: 新部门, name_ja: 新部門, name_en: New}\n")
+    with (seeds_copy / "service_types.yaml").open("a", encoding="utf-8") as fh:
+        fh.write("- {code: policy, name_zh: 重复, name_ja: 重複, name_en: Twice}\n")
+    with pytest.raises(SeedError, match=r"service_types\.yaml:\d+: duplicate code 'policy'"):
+        load_all(str(seeds_copy))
+    assert db.session.query(Department).filter_by(code="NEW").count() == 0
+
+
+def test_sla_policies_of_the_clocks_are_checked(ctx, seeds_copy):
+    policies = (seeds_copy / "sla_policies.yaml").read_text(encoding="utf-8")
+    (seeds_copy / "sla_policies.yaml").write_text(
+        policies.replace("unit: hours", "unit: fortnights", 1), encoding="utf-8")
+    with pytest.raises(SeedError, match=r"sla_policies\.yaml:\d+: unit must be one of"):
+        load_all(str(seeds_copy))
+
+
+@pytest.mark.parametrize("profiles, message", [
+    ("{department record: write}", "unknown profile 'department record'"),
+    ("{department records: admin}", "level must be one of read, write, not 'admin'"),
+    ("[department records]", "'profiles' must map a profile to read or write"),
+])
+def test_a_role_profile_that_does_not_exist_is_reported_with_its_line(ctx, seeds_copy, profiles,
+                                                                      message):
+    roles = (seeds_copy / "roles.yaml").read_text(encoding="utf-8")
+    (seeds_copy / "roles.yaml").write_text(roles.replace(
+        "  profiles: {department records: read, reference data: read}",
+        f"  profiles: {profiles}", 1), encoding="utf-8")
+    with pytest.raises(SeedError) as err:
+        load_all(str(seeds_copy))
+    assert message in str(err.value)
+    line = int(str(err.value).split("roles.yaml:")[1].split(":")[0])
+    assert "Zone reader" in (seeds_copy / "roles.yaml").read_text(encoding="utf-8").splitlines()[
+        line - 1]

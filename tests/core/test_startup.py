@@ -53,9 +53,9 @@ def test_admin_from_environment_with_weak_password_is_refused(fresh_app, monkeyp
 
 def test_run_demo_loads_the_demo_and_sweeps_once_at_start(fresh_app, monkeypatch):
     import run
-    from app.core import demo
+    from app.demo import dataset as demo
 
-    monkeypatch.setattr(demo, "DEMO_ORDERS", 40)  # (tests/core/test_demo.py checks the full set)
+    monkeypatch.setattr(demo, "DEMO_ORDERS", 40)  # (tests/demo/test_dataset.py checks the full set)
     run.prepare(fresh_app, demo=True)
     with fresh_app.app_context():
         from app.clocks.models import Notice

@@ -3,7 +3,7 @@ its own view, API and dashboard (lifecycle buttons, timeline, clocks); the kit w
 from flask_babel import lazy_gettext as _
 
 from app.core.registry import Register, declare
-from app.registers.workorders import inbox
+from app.registers.workorders import inbox, service_types
 from app.registers.workorders.charts import WorkOrderDashboardView
 from app.registers.workorders.lifecycle import CLOCK_NAMES, PAUSABLE_STATES, TRANSITIONS
 from app.registers.workorders.models import WorkOrder
@@ -46,6 +46,8 @@ REGISTER = declare(Register(
     # The history names each lifecycle action as its button does.
     actions={"attach": EVENT_LABELS["attach"],
              **{action: t.label for action, t in TRANSITIONS.items()}},
+    # dispatching, accepting, resolving … and attaching files (no delete: orders are closed)
+    permissions={"write": ("can_transition",)},
     clocks=CLOCK_NAMES,
     pause_states=PAUSABLE_STATES,
     view=WorkOrderView,
@@ -54,5 +56,6 @@ REGISTER = declare(Register(
     charts_name="Work-order dashboard",
     charts_label=_("Work-order dashboard"),
     rollup_columns=("department_id", "handling_department_id"),
+    seeds=[service_types.SEED],
     extra=_extra,
 ))

@@ -261,7 +261,7 @@ def add_attachment(order: WorkOrder, filename: str, content_type: str, data: byt
     """Attach a file to an order: the Office, the unit that took it in or the handling unit."""
     import uuid
 
-    from app.intake import attachment_dir
+    from app.core.attachments import attachment_dir
     from app.registers.workorders.models import WorkOrderAttachment
 
     scope = current_scope()

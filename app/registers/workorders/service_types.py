@@ -13,6 +13,7 @@ from wtforms.validators import DataRequired, Regexp
 
 from app.core.admin_views import NAMED_LABELS
 from app.core.interface import Interface
+from app.core.seeds import Seed, SeedReport, parse_named_codes
 from app.core.views import HardenedViewMixin
 from app.registers.workorders.models import ServiceType
 
@@ -40,3 +41,15 @@ class ServiceTypeView(HardenedViewMixin, ModelView):
         NAMED_LABELS["code"], description=CODE_HINT,
         validators=[DataRequired(), CODE_FORMAT, Unique(datamodel, "code")],
         render_kw={"pattern": CODE_PATTERN, "required": True})}
+
+
+def write_service_types(session, entries: list, report: SeedReport) -> None:
+    """Only missing types are added: administrators own the names once they exist."""
+    for entry in entries:
+        if session.query(ServiceType).filter_by(code=entry["code"]).first() is None:
+            values = {k: str(entry[k]).strip() for k in ("name_zh", "name_ja", "name_en")}
+            session.add(ServiceType(code=entry["code"], **values))
+            report.created += 1
+
+
+SEED = Seed("service_types.yaml", parse_named_codes, write_service_types)

@@ -252,8 +252,8 @@ class WorkOrderView(ScopedModelView):
     @permission_name("show")
     def attachment(self, attachment_id):
         """A request's file, for whoever may see the order (the order lookup is scoped)."""
+        from app.core.attachments import attachment_dir
         from app.extensions import db
-        from app.intake import attachment_dir
         from app.registers.workorders.models import WorkOrderAttachment
 
         item = db.session.get(WorkOrderAttachment, attachment_id)

@@ -4,7 +4,7 @@ import datetime as dt
 from sqlalchemy import func, inspect
 
 from app.clocks.models import SlaClock
-from app.core.generator import generate
+from app.demo.generator import generate
 from app.extensions import db
 from app.registers.enterprises.models import Enterprise
 from app.registers.enterprises.validators import is_valid_uscc
@@ -68,7 +68,7 @@ def test_open_orders_are_the_newest(ctx):
 
 
 def test_rows_made_in_a_second_process_are_the_same_rows(ctx, monkeypatch):
-    from app.core import generator
+    from app.demo import generator
 
     monkeypatch.setattr(generator, "BATCH", 100)  # several batches through the pipe
     generate(enterprises=20, workorders=450, seed=11, until=UNTIL, parallel=False)

@@ -7,8 +7,8 @@ from collections import Counter
 import pytest
 
 from app.clocks.models import Notice, SlaClock, Supervision
-from app.core.demo import DEMO_ENTERPRISES, DEMO_PASSWORD, load_demo, plan_orders
 from app.core.models import PuwanUser
+from app.demo.dataset import DEMO_ENTERPRISES, DEMO_PASSWORD, load_demo, plan_orders
 from app.extensions import db
 from app.registers.enterprises.models import Enterprise
 from app.registers.workorders.lifecycle import State
