@@ -49,6 +49,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from app.cli import register_cli
     from app.clocks import mailer, seeds  # noqa: F401  (the SMTP notice listener; a seed file)
     from app.clocks.views import register as register_clock_views
+    from app.clocks.webhooks.views import register as register_hook_views
     from app.core.admin_views import register as register_core_views
     from app.core.http import init_error_pages, init_http
     from app.core.i18n import init_i18n
@@ -60,6 +61,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         register_all(appbuilder)
         register_core_views(appbuilder)
         register_clock_views(appbuilder)
+        register_hook_views(appbuilder)
     init_i18n(app)
     init_http(app)
     init_error_pages(app)

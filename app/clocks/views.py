@@ -331,8 +331,6 @@ def unread_notices(actor) -> Section | None:
 
 
 def register(appbuilder) -> None:
-    from app.clocks.webhooks.views import register as register_hooks
-
     register_section("clocks.notices", unread_notices)
     appbuilder.add_view(NoticeView, "Notices", label=_("Notices"), icon="fa-bell",
                         category="SLA", category_label=_("Service promises"),
@@ -349,4 +347,3 @@ def register(appbuilder) -> None:
     appbuilder.add_link("Working-day calendar by year", href="/calendar/year/",
                         label=_("Working-day calendar by year"), icon="fa-calendar-o",
                         category="Reference data")
-    register_hooks(appbuilder)
