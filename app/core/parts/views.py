@@ -24,6 +24,7 @@ from flask_appbuilder.api import protect, safe
 from flask_appbuilder.security.decorators import permission_name
 from flask_babel import lazy_gettext as _
 
+from app.core import registry
 from app.core.exceptions import CommandError, NotFoundError
 from app.core.parts import timeline
 from app.core.parts.attachments import attachment_dir
@@ -34,8 +35,8 @@ from app.extensions import db
 
 @dataclass(frozen=True)
 class Panel:
-    """A block of the record page: ``template`` is included with ``panel`` =
-    ``context(register, record)``; a None context leaves it out."""
+    """A block of the record page: ``template`` is included with ``panel`` set to
+    ``context(register, record)``; a None context leaves the block out."""
 
     key: str
     template: str
@@ -101,13 +102,11 @@ class RecordPageMixin:
 
     @property
     def register(self):
-        from app.core import registry
-
         return registry.get(self.datamodel.obj.__tablename__)
 
-    def _get_show_widget(self, pk, item, **kwargs):
+    def _get_show_widget(self, pk, item, *args, **kwargs):
         remember_shown(item)
-        return super()._get_show_widget(pk, item, **kwargs)
+        return super()._get_show_widget(pk, item, *args, **kwargs)
 
     def render_template(self, template, **kwargs):
         shown = g.get("_puwan_shown")
@@ -181,8 +180,6 @@ class AttachmentsViewMixin(RecordPageMixin):
 class RecordApiMixin:
     @property
     def register(self):
-        from app.core import registry
-
         return registry.get(self.datamodel.obj.__tablename__)
 
 
