@@ -21,7 +21,7 @@ from flask_babel import lazy_gettext as _
 from sqlalchemy import Column, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import relationship
 
-from app.core.exceptions import ForbiddenError, ValidationFailed
+from app.core.exceptions import ForbiddenError, NotFoundError, ValidationFailed
 from app.core.history import record as history_row
 from app.core.history import snapshot
 from app.core.parts.timeline import add_event
@@ -176,7 +176,9 @@ def attach(commands, record, filename: str, data: bytes) -> None:
     """Attach one uploaded file to a stored record, as one command: who may (403), a file and
     not too large (422); the row, a timeline event and a history row in one transaction."""
     register = commands.register
-    part = register.attachments
+    part = register.attachments if register is not None else None
+    if part is None:
+        raise NotFoundError()
     if not part.who(current_scope(), record):
         raise ForbiddenError()
     if not filename or not data:

@@ -95,6 +95,10 @@ class Input:
         return "" if self.default is None else str(self.default(record) or "")
 
 
+# Fields any transition may ask for without its lifecycle declaring them.
+INPUTS = {"reason": Input(_("Reason")), "note": Input(_("Note"), "textarea")}
+
+
 @dataclass(frozen=True)
 class Transition:
     """One row of the table: ``action`` takes a record in one of ``sources`` to ``target``
@@ -115,6 +119,9 @@ class Transition:
 
 @dataclass(frozen=True)
 class Lifecycle:
+    """A register's states (``{code: label}``) and transitions, the fields their forms ask for
+    (a reason and a note are known without declaring them) and the roles they name."""
+
     states: dict
     transitions: dict                 # action -> Transition (a list is made one)
     column: str = "state"             # the column holding the state
@@ -140,7 +147,7 @@ class Lifecycle:
 
     @property
     def input_labels(self) -> dict:
-        return {"reason": _("Reason"), **{name: i.label for name, i in self.inputs.items()}}
+        return {name: i.label for name, i in {**INPUTS, **self.inputs}.items()}
 
     def who_of(self, transition: Transition) -> Who:
         who = transition.who
@@ -171,7 +178,8 @@ class Lifecycle:
 
     def form(self, transition: Transition) -> list[tuple[str, Input, bool]]:
         """The fields of a transition's form: (name, input, required), needed ones first."""
-        return [(name, self.inputs.get(name) or Input(name), name in transition.needs)
+        inputs = {**INPUTS, **self.inputs}
+        return [(name, inputs.get(name) or Input(name), name in transition.needs)
                 for name in (*transition.needs, *transition.asks)]
 
 

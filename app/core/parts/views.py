@@ -172,8 +172,11 @@ class AttachmentsViewMixin(RecordPageMixin):
         item = db.session.get(part.model, attachment_id)
         if item is None or self.datamodel.get(part.record_id(item), self._base_filters) is None:
             abort(404)
-        return send_file(attachment_dir() / item.stored_name, mimetype=item.content_type,
-                         as_attachment=True, download_name=item.filename)
+        path = attachment_dir() / item.stored_name
+        if not path.is_file():  # (a file removed by hand: not a server error)
+            abort(404)
+        return send_file(path, mimetype=item.content_type, as_attachment=True,
+                         download_name=item.filename)
 
 
 # --- REST ----------------------------------------------------------------------------------------------
