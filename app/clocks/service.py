@@ -7,6 +7,7 @@ import datetime as dt
 from sqlalchemy.orm import Session
 
 from app.clocks.models import CalendarOverride, SlaClock, SlaPolicy, SlaTransition
+from app.core.parts.lifecycle import state_changing
 from app.sla import clock as engine
 from app.sla.calendar import DayOverride, WorkCalendar
 from app.sla.clock import Clock, ClockState
@@ -118,3 +119,17 @@ def recategorize_clock(session: Session, row: SlaClock, policy_code: str,
     _store(row, clock, calendar, due)
     if row.paused_since is None:
         _settle(session, row, at, calendar)
+
+
+@state_changing.connect
+def sync_pauses(record, *, session: Session, state: str, now: dt.datetime, **_kwargs) -> None:
+    """A record's new lifecycle state pauses or resumes its running clocks: each policy lists
+    the states that pause its clock (data, editable by administrators)."""
+    clocks = session.query(SlaClock).filter_by(subject_type=type(record).__tablename__,
+                                               subject_id=record.id, stopped_at=None)
+    for clock in clocks:
+        pausing = state in (clock.policy.pause_states or ())
+        if pausing and clock.paused_since is None:
+            pause_clock(session, clock, now)
+        elif not pausing and clock.paused_since is not None:
+            resume_clock(session, clock, now)

@@ -18,6 +18,7 @@ from app.core import registry
 from app.core.calendars import weekday_names
 from app.core.home import Row, Section, counted, list_url, may, register_section
 from app.core.interface import Interface, ScopedInterface
+from app.core.parts.views import Panel, register_panel
 from app.core.timeutil import format_display, format_due, utcnow
 from app.core.views import HardenedViewMixin, display_formatters
 from app.extensions import db
@@ -330,8 +331,20 @@ def unread_notices(actor) -> Section | None:
         url=list_url("NoticeView", department=actor.department_id), css="info")
 
 
+def record_clocks(register, record) -> list[dict] | None:
+    """The record page's panel of its clocks (for a register that declares clocks)."""
+    if not register.clocks:
+        return None
+    clocks = (db.session.query(SlaClock)
+              .filter_by(subject_type=register.table, subject_id=record.id)
+              .order_by(SlaClock.id))
+    return [{"name": register.clocks.get(c.name, c.name), "state": _clock_state(c.state_now()),
+             "due": format_due(c.due_at), "unconfirmed": c.unconfirmed} for c in clocks]
+
+
 def register(appbuilder) -> None:
     register_section("clocks.notices", unread_notices)
+    register_panel(Panel("clocks", "puwan/parts/clocks.html", record_clocks))
     appbuilder.add_view(NoticeView, "Notices", label=_("Notices"), icon="fa-bell",
                         category="SLA", category_label=_("Service promises"),
                         category_icon="fa-clock-o")

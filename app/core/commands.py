@@ -13,9 +13,10 @@ from flask_babel import lazy_gettext as _
 from sqlalchemy import inspect
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from app.core import fields
+from app.core import fields, registry
 from app.core.exceptions import CommandError, ForbiddenError, ValidationFailed
 from app.core.history import record, snapshot
+from app.core.parts import attachments, lifecycle
 from app.core.scope import current_scope, scoped_relationships, visibility_clause
 from app.extensions import db
 
@@ -67,8 +68,15 @@ class Before:
 
 
 class RecordCommands:
+    # The moment the commands act at (aware UTC); None: now. (The demo acts in the past.)
+    now = None
+
     def __init__(self, model):
         self.model = model
+
+    @property
+    def register(self) -> registry.Register | None:
+        return registry.get(self.model.__tablename__)
 
     @staticmethod
     def before(item) -> Before:
@@ -158,18 +166,32 @@ class RecordCommands:
     def delete(self, items: Iterable) -> None:
         """Deletes the records with what belongs to them: their children by foreign key go by
         the relationships' and the database's cascades (a child that may not go refuses the
-        delete), their SLA clocks, notices and supervision entries here (``_delete_subjects``)."""
+        delete), their SLA clocks, notices and supervision entries here (``_delete_subjects``),
+        their attachments' files once the delete is committed."""
         items = list(items)
         scope = current_scope()
+        files: list[str] = []
 
         def work(session):
             for item in items:
                 if not scope.can_write(item.owning_department_id):
                     raise ForbiddenError()
                 record(session, item, "delete", snapshot(item), None)
+            files.extend(attachments.stored_names(session, self.register, items))
             _delete_subjects(session, items)
             for item in items:
                 session.delete(item)
             session.flush()
 
         self._run(work)
+        attachments.remove_files(files)
+
+    # --- record parts (app.core.parts) ------------------------------------------------------------
+    def perform(self, item, action: str, data: dict, by_requester: bool = False):
+        """Run one transition of the register's lifecycle on ``item`` (one command)."""
+        return lifecycle.perform(self, item, action, data, by_requester=by_requester,
+                                 now=self.now)
+
+    def attach(self, item, filename: str, data: bytes) -> None:
+        """Attach an uploaded file to ``item`` (one command)."""
+        attachments.attach(self, item, filename, data)

@@ -36,3 +36,8 @@ class NotFoundError(CommandError):
 class ValidationFailed(CommandError):
     status = 422
     default_message = _("The data is not valid.")
+
+
+class TransitionError(CommandError):
+    status = 409
+    default_message = _("The record is not in a state that allows this.")

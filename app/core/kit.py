@@ -15,6 +15,7 @@ from app.core import fields
 from app.core.calendars import CalendarView, column_is_day
 from app.core.charts import ChartsView
 from app.core.interface import ScopedInterface
+from app.core.parts.views import api_mixins, view_mixins
 from app.core.registry import Register
 from app.core.views import ScopedModelView, ScopedRestApi
 
@@ -66,7 +67,9 @@ def view_class(register: Register) -> type:
         "import_key": register.import_key,
         **register.view_attrs,
     }
-    return type(register.view_name, (register.view_base or ScopedModelView,), attrs)
+    # (with the routes of the record parts it declares: app.core.parts.views)
+    bases = (*view_mixins(register), register.view_base or ScopedModelView)
+    return type(register.view_name, bases, attrs)
 
 
 def api_class(register: Register) -> type:
@@ -92,7 +95,8 @@ def api_class(register: Register) -> type:
         "base_order": register.base_order,
         **register.api_attrs,
     }
-    return type(register.api_name, (register.api_base or ScopedRestApi,), attrs)
+    bases = (*api_mixins(register), register.api_base or ScopedRestApi)
+    return type(register.api_name, bases, attrs)
 
 
 def charts_class(register: Register) -> type | None:

@@ -30,9 +30,10 @@ _READ = {"view": ("can_list", "can_show", "can_export"), "api": ("can_get", "can
 GRANTS = {
     READ: _READ,
     WRITE: {**_READ,
+            # (a lifecycle's transitions are writes: granted where the register has them)
             "view": (*_READ["view"], "can_add", "can_edit", "can_delete", "muldelete",
-                     "can_import"),
-            "api": (*_READ["api"], "can_post", "can_put", "can_delete")},
+                     "can_import", "can_transition"),
+            "api": (*_READ["api"], "can_post", "can_put", "can_delete", "can_transition")},
 }
 MENU_ACCESS = "menu_access"
 
@@ -110,6 +111,11 @@ class Register:
     api_attrs: dict = field(default_factory=dict)
     # more views of the register (e.g. its reference data, an inbox): f(appbuilder)
     extra: Callable | None = None
+    # record parts (app.core.parts): a Timeline, Attachments, a Lifecycle — the record page,
+    # routes and commands that come with them
+    timeline: Any = None
+    attachments: Any = None
+    lifecycle: Any = None
 
     # the classes the kit made or wired (app.core.kit.install)
     view_class: type | None = field(default=None, init=False)
@@ -169,12 +175,25 @@ class Register:
         return out
 
     @property
+    def parts(self) -> list:
+        return [p for p in (self.timeline, self.attachments, self.lifecycle) if p is not None]
+
+    @property
     def field_labels(self) -> dict:
-        return {**fields.labels(self.model), **self.labels}
+        # (the parts name what their actions bring that no column keeps, e.g. a reason)
+        parts = {k: v for part in self.parts for k, v in part.field_labels.items()}
+        return {**parts, **fields.labels(self.model), **self.labels}
 
     @property
     def field_values(self) -> dict:
-        return {**fields.choices(self.model), **self.values}
+        states = {self.lifecycle.column: self.lifecycle.states} if self.lifecycle else {}
+        return {**states, **fields.choices(self.model), **self.values}
+
+    @property
+    def action_labels(self) -> dict:
+        """The register's own actions (its lifecycle's, an attachment …) -> label."""
+        parts = {k: v for part in self.parts for k, v in part.action_labels.items()}
+        return {**parts, **self.actions}
 
 
 _REGISTERS: dict[str, Register] = {}
@@ -218,7 +237,7 @@ def field_values(table: str) -> dict:
 
 def action_labels() -> dict:
     return {code: label for register in _REGISTERS.values()
-            for code, label in register.actions.items()}
+            for code, label in register.action_labels.items()}
 
 
 def clock_names() -> dict:

@@ -3,14 +3,13 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-import uuid
 
-from app.core.attachments import attachment_dir
 from app.core.models import Department
+from app.core.parts.attachments import staged
 from app.core.scope import acting_as_system
 from app.extensions import db
 from app.registers.workorders.commands import WorkOrderCommands
-from app.registers.workorders.models import ServiceType, WorkOrder, WorkOrderAttachment
+from app.registers.workorders.models import ServiceType, WorkOrder
 
 
 def token_hash(token: str) -> str:
@@ -35,20 +34,10 @@ def create_public_order(*, channel: str, subject: str, content: str, language: s
     order = WorkOrder(channel=channel, subject=subject[:200], content=content, language=language,
                       service_type_id=kind.id, category="general", department_id=office,
                       external_ref=external_ref, tracking_hash=token_hash(token), **fields)
-    written = []
-    try:
-        for filename, content_type, data in attachments:
-            stored = uuid.uuid4().hex
-            (attachment_dir() / stored).write_bytes(data)
-            written.append(stored)
-            order.attachments.append(WorkOrderAttachment(
-                filename=filename[:255], content_type=content_type[:100], size=len(data),
-                stored_name=stored))
+    # (if the order is not saved — one transaction — its files go too)
+    with staged() as files:
+        for filename, _content_type, data in attachments:  # (its type is read from its bytes)
+            files.add(order, filename, data)
         with acting_as_system():
             WorkOrderCommands().create(order)
-    except Exception:
-        # The order was not saved (one transaction): its files go too.
-        for stored in written:
-            (attachment_dir() / stored).unlink(missing_ok=True)
-        raise
     return order, token

@@ -1,12 +1,16 @@
-"""Work orders of "123 instant handling" (measure B2), declared to the kit. The register brings
-its own view, API and dashboard (lifecycle buttons, timeline, clocks); the kit wires them."""
+"""Work orders of "123 instant handling" (measure B2), declared to the kit: a timeline,
+attachments, a lifecycle and SLA clocks (app.core.parts). The register brings its own view, API
+and dashboard (the hotline form, the clock columns); the kit wires them."""
 from flask_babel import lazy_gettext as _
 
+from app.core.parts.attachments import Attachments
+from app.core.parts.timeline import Timeline
 from app.core.registry import Register, declare
+from app.core.scope import Scope
 from app.registers.workorders import inbox, service_types
 from app.registers.workorders.charts import WorkOrderDashboardView
-from app.registers.workorders.lifecycle import CLOCK_NAMES, PAUSABLE_STATES, TRANSITIONS
-from app.registers.workorders.models import WorkOrder
+from app.registers.workorders.lifecycle import CLOCK_NAMES, LIFECYCLE, PAUSABLE_STATES
+from app.registers.workorders.models import WorkOrder, WorkOrderAttachment, WorkOrderEvent
 from app.registers.workorders.service_types import ServiceTypeView
 from app.registers.workorders.views import (
     EVENT_LABELS,
@@ -14,7 +18,15 @@ from app.registers.workorders.views import (
     LABELS,
     WorkOrderApi,
     WorkOrderView,
+    timeline_note,
 )
+
+
+def _may_attach(scope: Scope, order: WorkOrder) -> bool:
+    """The Office, the unit that took the order in, or the unit handling it."""
+    return (scope.dispatcher or scope.can_write(order.department_id)
+            or (order.handling_department_id is not None
+                and scope.can_write(order.handling_department_id)))
 
 
 def _extra(appbuilder) -> None:
@@ -38,16 +50,13 @@ REGISTER = declare(Register(
         "handler_id": LABELS["handler"],
         "enterprise_id": LABELS["enterprise"],
         "service_type_id": LABELS["service_type"],
-        # What an action brings that no column keeps (app.core.history's ``extra``).
-        "reason": _("Reason"),
-        "attachment": _("Attachment"),
     },
     values=FIELD_VALUES,
-    # The history names each lifecycle action as its button does.
-    actions={"attach": EVENT_LABELS["attach"],
-             **{action: t.label for action, t in TRANSITIONS.items()}},
     # dispatching, accepting, resolving … and attaching files (no delete: orders are closed)
     permissions={"write": ("can_transition",)},
+    timeline=Timeline(WorkOrderEvent, labels=EVENT_LABELS, note=timeline_note),
+    attachments=Attachments(WorkOrderAttachment, who=_may_attach),
+    lifecycle=LIFECYCLE,
     clocks=CLOCK_NAMES,
     pause_states=PAUSABLE_STATES,
     view=WorkOrderView,

@@ -1,4 +1,5 @@
-"""Work-order commands: creation (ticket, clocks, timeline) and every lifecycle transition.
+"""Work-order commands: creation (ticket, clocks, timeline) and what each lifecycle action
+does (``_do_<action>``; the kit's ``perform`` checks and records it, app.core.parts.lifecycle).
 
 The UI's buttons and the REST API call these same functions; each runs in one transaction and
 delivers the SLA hooks after its commit.
@@ -14,28 +15,19 @@ from app.clocks.outbox import deliver_pending
 from app.clocks.service import (
     extend_clock,
     naive,
-    pause_clock,
     recategorize_clock,
-    resume_clock,
     start_clock,
     stop_clock,
 )
 from app.core.commands import RecordCommands
-from app.core.exceptions import CommandError, ForbiddenError, NotFoundError, ValidationFailed
-from app.core.history import record, snapshot
+from app.core.exceptions import TransitionError, ValidationFailed
 from app.core.models import Department, PuwanUser, current_actor
-from app.core.scope import current_scope
-from app.registers.workorders.lifecycle import STATE_LABELS, TRANSITIONS, Actor, State
-from app.registers.workorders.models import BAD_RATINGS, CATEGORIES, WorkOrder, WorkOrderEvent
+from app.core.parts.timeline import add_event
+from app.registers.workorders.lifecycle import MAX_EXTENSION_DAYS, State
+from app.registers.workorders.models import BAD_RATINGS, CATEGORIES, WorkOrder
 from app.sla.policies import Unit
 
 SUBJECT = "work_order"  # clocks and notices name the table
-MAX_EXTENSION_DAYS = 10
-
-
-class TransitionError(CommandError):
-    status = 409
-    default_message = _("The order is not in a state that allows this.")
 
 
 def _now(now: dt.datetime | None) -> dt.datetime:
@@ -49,13 +41,6 @@ def _office_id(session) -> int:
 def _clock(session, order: WorkOrder, name: str) -> SlaClock | None:
     return (session.query(SlaClock)
             .filter_by(subject_type=SUBJECT, subject_id=order.id, name=name).one_or_none())
-
-
-def _event(order, action, from_state, to_state, note=None, at=None):
-    actor = current_actor()
-    order.events.append(WorkOrderEvent(
-        action=action, from_state=from_state, to_state=to_state, note=note,
-        actor_id=getattr(actor, "id", None), at=naive(at) if at else None))
 
 
 class WorkOrderCommands(RecordCommands):
@@ -76,65 +61,12 @@ class WorkOrderCommands(RecordCommands):
                     policy_code="dispatch", department_id=office, at=received)
         start_clock(session, subject_type=SUBJECT, subject_id=order.id, name="resolution",
                     policy_code=order.category, department_id=office, at=received)
-        _event(order, "receive", None, State.RECEIVED, at=received)
+        add_event(order, "receive", None, State.RECEIVED, at=received)
 
     def after_commit(self, session) -> None:
         deliver_pending(session, _now(self.now))
 
-    # --- transitions ------------------------------------------------------------------------------
-    def perform(self, order: WorkOrder, action: str, data: dict,
-                by_requester: bool = False) -> WorkOrder:
-        """Run one lifecycle action. ``by_requester``: the enterprise itself rates the service
-        through its private tracking link (the only action it may take)."""
-        transition = TRANSITIONS.get(action)
-        if transition is None or (by_requester and action != "follow_up"):
-            raise NotFoundError(_("Unknown action."))
-        scope = current_scope()
-        if by_requester:
-            pass
-        elif transition.actor is Actor.DISPATCHER and not scope.dispatcher:
-            raise ForbiddenError(_("Only the Management Committee Office may do this."))
-        if transition.actor is Actor.HANDLER and not (
-                order.handling_department_id is not None
-                and scope.can_write(order.handling_department_id)):
-            raise ForbiddenError(_("Only the handling department may do this."))
-        if order.state not in transition.sources:
-            raise TransitionError(_(
-                "The order is “%(state)s”: “%(action)s” is not possible now.",
-                state=STATE_LABELS.get(order.state, order.state), action=transition.label))
-        missing = {field: [_("This field is required.")] for field in transition.needs
-                   if data.get(field) in (None, "")}
-        if missing:
-            raise ValidationFailed(errors=missing)
-
-        def work(session):
-            now = _now(self.now)
-            before, values = order.state, snapshot(order)
-            note = getattr(self, f"_do_{action}")(session, order, data, now)
-            if transition.target is not None:
-                order.state = str(transition.target)
-                self._sync_pauses(session, order, now)
-            _event(order, action, before, order.state, note, at=now)
-            session.flush()
-            # The history row names the action; a reason no column keeps goes with it.
-            record(session, order, action, values, snapshot(order),
-                   extra={"reason": data.get("reason")})
-
-        self._run(work)
-        return order
-
-    @staticmethod
-    def _sync_pauses(session, order, now):
-        """Each policy lists the states that pause its clock (data, editable by admins)."""
-        clocks = session.query(SlaClock).filter_by(subject_type=SUBJECT, subject_id=order.id,
-                                                   stopped_at=None)
-        for clock in clocks:
-            pausing = order.state in (clock.policy.pause_states or ())
-            if pausing and clock.paused_since is None:
-                pause_clock(session, clock, now)
-            elif not pausing and clock.paused_since is not None:
-                resume_clock(session, clock, now)
-
+    # --- what each lifecycle action does (app.core.parts.lifecycle runs and records it) -------------
     def _do_dispatch(self, session, order, data, now):
         department = session.get(Department, _int(data, "department"))
         if department is None:
@@ -252,45 +184,6 @@ class WorkOrderCommands(RecordCommands):
             department_id=order.handling_department_id or order.department_id,
             opened_at=naive(now)))
         return data["reason"]
-
-
-MAX_ATTACHMENT = 20 * 1024 * 1024
-
-
-def add_attachment(order: WorkOrder, filename: str, content_type: str, data: bytes) -> None:
-    """Attach a file to an order: the Office, the unit that took it in or the handling unit."""
-    import uuid
-
-    from app.core.attachments import attachment_dir
-    from app.registers.workorders.models import WorkOrderAttachment
-
-    scope = current_scope()
-    if not (scope.dispatcher or scope.can_write(order.department_id)
-            or (order.handling_department_id and scope.can_write(order.handling_department_id))):
-        raise ForbiddenError()
-    if not filename or not data:
-        raise ValidationFailed(errors={"file": [_("Choose a file.")]})
-    if len(data) > MAX_ATTACHMENT:
-        raise ValidationFailed(errors={"file": [_("The file is larger than 20 MB.")]})
-    stored = uuid.uuid4().hex
-    path = attachment_dir() / stored
-    path.write_bytes(data)
-    commands = WorkOrderCommands()
-
-    def work(session):
-        order.attachments.append(WorkOrderAttachment(
-            filename=filename[:255], content_type=(content_type or "application/octet-stream")[:100],
-            size=len(data), stored_name=stored))
-        _event(order, "attach", order.state, order.state, filename[:255])
-        session.flush()
-        values = snapshot(order)
-        record(session, order, "attach", values, values, extra={"attachment": filename[:255]})
-
-    try:
-        commands._run(work)
-    except CommandError:
-        path.unlink(missing_ok=True)
-        raise
 
 
 def _int(data: dict, field: str) -> int:

@@ -9,6 +9,8 @@ from sqlalchemy.orm import foreign, relationship
 
 from app.clocks.models import SlaClock
 from app.core.models import AuditMixin, Department, NamedMixin, PuwanUser
+from app.core.parts.attachments import attachments_for
+from app.core.parts.timeline import timeline_for
 from app.core.timeutil import utcnow
 from app.registers.enterprises.models import Enterprise
 
@@ -86,11 +88,6 @@ class WorkOrder(AuditMixin, Model):
     external_ref = Column(String(255), unique=True)
     # SHA-256 of the requester's private tracking token (the link holds the token itself).
     tracking_hash = Column(String(64), unique=True)
-    events = relationship("WorkOrderEvent", back_populates="order", order_by="WorkOrderEvent.id",
-                          cascade="all, delete-orphan")
-    attachments = relationship("WorkOrderAttachment", back_populates="order",
-                               order_by="WorkOrderAttachment.id", cascade="all, delete-orphan")
-
     # The order's two promises, read with the order where a page shows them (lists: one query).
     dispatch_clock = _clock_relation("dispatch")
     resolution_clock = _clock_relation("resolution")
@@ -142,33 +139,6 @@ class WorkOrder(AuditMixin, Model):
         return self.ticket or f"#{self.id}"
 
 
-class WorkOrderEvent(Model):
-    """One line of an order's timeline: a transition, who did it, and what they wrote."""
-
-    __tablename__ = "work_order_event"
-    id = Column(Integer, primary_key=True)
-    order_id = Column(Integer, ForeignKey("work_order.id", ondelete="CASCADE"), nullable=False,
-                      index=True)
-    order = relationship(WorkOrder, back_populates="events")
-    at = Column(DateTime, nullable=False, default=utcnow)
-    action = Column(String(24), nullable=False)
-    from_state = Column(String(16))
-    to_state = Column(String(16))
-    actor_id = Column(Integer, ForeignKey("ab_user.id"))
-    actor = relationship(PuwanUser, lazy="joined")  # each timeline entry names its actor
-    note = Column(Text)
-
-
-class WorkOrderAttachment(Model):
-    """A file that came with a request (e.g. an e-mail attachment), stored under UPLOAD_FOLDER."""
-
-    __tablename__ = "work_order_attachment"
-    id = Column(Integer, primary_key=True)
-    order_id = Column(Integer, ForeignKey("work_order.id", ondelete="CASCADE"), nullable=False,
-                      index=True)
-    order = relationship(WorkOrder, back_populates="attachments")
-    filename = Column(String(255), nullable=False)
-    content_type = Column(String(100), nullable=False, default="application/octet-stream")
-    size = Column(Integer, nullable=False)
-    stored_name = Column(String(64), unique=True, nullable=False)
-    created_at = Column(DateTime, nullable=False, default=utcnow)
+# Its timeline and attachments (app.core.parts): ``order.events``, ``order.attachments``.
+WorkOrderEvent = timeline_for(WorkOrder, table="work_order_event", fk="order_id")
+WorkOrderAttachment = attachments_for(WorkOrder, table="work_order_attachment", fk="order_id")

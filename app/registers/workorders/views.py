@@ -4,34 +4,34 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import abort, flash, g, redirect, request, send_file, url_for
-from flask_appbuilder import expose, has_access
-from flask_appbuilder.api import protect, safe
-from flask_appbuilder.security.decorators import permission_name
+from flask import request, url_for
 from flask_appbuilder.widgets import ShowWidget
 from flask_babel import lazy_gettext as _
 from markupsafe import Markup
 from wtforms import SelectField
 
-from app.clocks.models import SlaClock
 from app.clocks.views import STATES
-from app.core.exceptions import CommandError, NotFoundError
 from app.core.interface import ScopedInterface
 from app.core.lookup import LookupField
-from app.core.scope import current_scope, may_write
+from app.core.parts.views import (
+    AttachmentsViewMixin,
+    LifecycleApiMixin,
+    LifecycleViewMixin,
+    TimelineApiMixin,
+    remember_shown,
+)
+from app.core.scope import may_write
 from app.core.timeutil import format_display, format_due, from_display
 from app.core.views import ScopedModelView, ScopedRestApi, coded, record_columns
 from app.registers.enterprises.models import Enterprise
 from app.registers.enterprises.views import enterprise_label
-from app.registers.workorders.commands import SUBJECT, WorkOrderCommands, add_attachment
-from app.registers.workorders.lifecycle import CLOCK_NAMES, STATE_LABELS, TRANSITIONS, Actor
+from app.registers.workorders.commands import WorkOrderCommands
+from app.registers.workorders.lifecycle import CLOCK_NAMES, STATE_LABELS, departments
 from app.registers.workorders.models import (
     CATEGORIES,
     CHANNELS,
-    CHOOSE,
     LANGUAGES,
     RATINGS,
-    SCORES,
     WorkOrder,
 )
 
@@ -54,13 +54,6 @@ ENTRY_COLUMNS = [
     "channel", "received_at", "enterprise", "contact_name", "contact_phone", "contact_email",
     "language", "service_type", "category", "subject", "content",
 ]
-# The fields of the action forms on the order's page, as their errors name them.
-ACTION_FIELD_LABELS = {
-    **LABELS, "department": LABELS["handling_department"],
-    "attitude": LABELS["rating_attitude"], "quality": LABELS["rating_quality"],
-    "efficiency": LABELS["rating_efficiency"], "comment": LABELS["rating_comment"],
-    "days": _("Working days"), "reason": _("Reason"), "file": _("Attachments"),
-}
 FIELD_VALUES = {"channel": CHANNELS, "category": CATEGORIES, "language": LANGUAGES,
                 "state": STATE_LABELS, "rating": RATINGS}
 
@@ -111,32 +104,13 @@ def _nowrap(format_time):
     return formatted
 
 
-def available_actions(order: WorkOrder) -> list:
-    scope = current_scope()
-    out = []
-    for transition in TRANSITIONS.values():
-        if order.state not in transition.sources:
-            continue
-        if transition.actor is Actor.DISPATCHER and not scope.dispatcher:
-            continue
-        if transition.actor is Actor.HANDLER and not (
-                order.handling_department_id and scope.can_write(order.handling_department_id)):
-            continue
-        if transition.action in ("approve_extension", "reject_extension") and \
-                not order.extension_requested:
-            continue
-        out.append(transition)
-    return out
-
-
 class OrderShowWidget(ShowWidget):
     template = "puwan/widgets/show.html"
 
 
-class WorkOrderView(ScopedModelView):
+class WorkOrderView(LifecycleViewMixin, AttachmentsViewMixin, ScopedModelView):
     route_base = "/workorders"
     datamodel = ScopedInterface(WorkOrder)
-    show_template = "puwan/workorder_show.html"
     list_title = _("Work orders")
     show_title = _("Work order")
     add_title = _("New work order (hotline entry)")
@@ -180,7 +154,7 @@ class WorkOrderView(ScopedModelView):
         return CLOCK_ROW_CLASSES.get(clock.state_now(), "") if clock is not None else ""
 
     def _get_show_widget(self, pk, item, widgets=None, actions=None, show_fieldsets=None):
-        g._puwan_shown = item  # the order's page shows it below FAB's fields: fetched once
+        remember_shown(item)  # the order's page shows its parts below FAB's fields
         # Only the fields the order has (an order just taken in has no reply, rating …).
         values = self.datamodel.get_values_item(item, self.show_columns)
         shown = [(column, value) for column, value in zip(self.show_columns, values, strict=True)
@@ -196,107 +170,23 @@ class WorkOrderView(ScopedModelView):
             edit_url=url_for(f"{self.endpoint}.edit", pk=pk) if may_edit else None)
         return widgets
 
-    def render_template(self, template, **kwargs):
-        return super().render_template(
-            template, shown=g.get("_puwan_shown"), transitions=TRANSITIONS,
-            actions_for=available_actions,
-            timeline=_timeline, clocks=clock_rows, departments=_departments, ratings=RATINGS,
-            scores=SCORES, choose=CHOOSE, categories=CATEGORIES, **kwargs)
 
-    @expose("/transition/<int:pk>/<string:action>", methods=["POST"])
-    @has_access
-    @permission_name("transition")
-    def transition(self, pk, action):
-        order = self.datamodel.get(pk, self._base_filters)
-        if order is None:
-            abort(404)
-        data = {k: v for k, v in request.form.items() if k != "csrf_token"}
-        try:
-            WorkOrderCommands().perform(order, action, data)
-        except CommandError as error:
-            messages = [str(error.message)] + [
-                f"{ACTION_FIELD_LABELS.get(k, k)}: {'; '.join(map(str, v))}"
-                for k, v in error.errors.items()]
-            for message in messages:
-                flash(message, "danger")
-            widgets = self._show(pk)
-            return self.render_template(self.show_template, pk=pk, title=self.show_title,
-                                        widgets=widgets, related_views=[]), error.status
-        flash(str(TRANSITIONS[action].label) + " ✓", "success")
-        return redirect(url_for(f"{self.endpoint}.show", pk=pk))
+# Events of the order's timeline that are not lifecycle actions (an attachment's is the kit's).
+EVENT_LABELS = {"receive": _("Received")}
 
 
-    @expose("/upload/<int:pk>", methods=["POST"])
-    @has_access
-    @permission_name("transition")
-    def upload(self, pk):
-        order = self.datamodel.get(pk, self._base_filters)
-        if order is None:
-            abort(404)
-        upload = request.files.get("file")
-        try:
-            add_attachment(order, upload.filename if upload else "", upload.mimetype if upload
-                           else "", upload.read() if upload else b"")
-        except CommandError as error:
-            for message in [str(error.message)] + [str(m) for v in error.errors.values()
-                                                  for m in v]:
-                flash(message, "danger")
-            widgets = self._show(pk)
-            return self.render_template(self.show_template, pk=pk, title=self.show_title,
-                                        widgets=widgets, related_views=[]), error.status
-        flash(str(_("Attachments")) + " ✓", "success")
-        return redirect(url_for(f"{self.endpoint}.show", pk=pk))
-
-    @expose("/attachment/<int:attachment_id>")
-    @has_access
-    @permission_name("show")
-    def attachment(self, attachment_id):
-        """A request's file, for whoever may see the order (the order lookup is scoped)."""
-        from app.core.attachments import attachment_dir
-        from app.extensions import db
-        from app.registers.workorders.models import WorkOrderAttachment
-
-        item = db.session.get(WorkOrderAttachment, attachment_id)
-        if item is None or self.datamodel.get(item.order_id, self._base_filters) is None:
-            abort(404)
-        return send_file(attachment_dir() / item.stored_name, mimetype=item.content_type,
-                         as_attachment=True, download_name=item.filename)
-
-
-EVENT_LABELS = {"receive": _("Received"), "attach": _("Attachment added")}
-
-
-def _timeline(order):
-    return [
-        {"at": format_display(e.at), "action": TRANSITIONS[e.action].label
-            if e.action in TRANSITIONS else EVENT_LABELS.get(e.action, e.action),
-         "to": STATE_LABELS.get(e.to_state, e.to_state or ""),
-         "actor": str(e.actor) if e.actor else "", "note": _note(e)}
-        for e in order.events
-    ]
-
-
-def _note(event) -> str:
+def timeline_note(event) -> str:
     """A dispatch's note names the department in the dispatcher's language: shown in the
     reader's."""
     if event.action == "dispatch" and event.note:
-        department = next((d for d in _departments()
+        department = next((d for d in departments()
                            if event.note in (d.name_zh, d.name_ja, d.name_en)), None)
         if department is not None:
             return str(department)
     return event.note or ""
 
 
-def _departments():
-    from app.core.models import Department
-    from app.extensions import db
-
-    if "_puwan_departments" not in g:  # (the timeline and the dispatch form: read once)
-        g._puwan_departments = db.session.query(Department).order_by(Department.id).all()
-    return g._puwan_departments
-
-
-class WorkOrderApi(ScopedRestApi):
+class WorkOrderApi(LifecycleApiMixin, TimelineApiMixin, ScopedRestApi):
     resource_name = "workorder"
     datamodel = ScopedInterface(WorkOrder)
     label_columns = LABELS
@@ -334,81 +224,5 @@ class WorkOrderApi(ScopedRestApi):
             request.json["received_at"] = from_display(moment).isoformat()
         return super().post_headless()
 
-    @expose("/<int:pk>/transition/<string:action>", methods=["POST"])
-    @protect()
-    @safe
-    @permission_name("transition")
-    def transition(self, pk, action):
-        """Run a lifecycle action on a work order.
-        ---
-        post:
-          parameters:
-          - in: path
-            schema: {type: integer}
-            name: pk
-          - in: path
-            schema: {type: string}
-            name: action
-          requestBody:
-            content:
-              application/json:
-                schema: {type: object}
-          responses:
-            200: {description: the order after the action}
-            403: {$ref: '#/components/responses/403'}
-            404: {$ref: '#/components/responses/404'}
-            409: {description: not possible in the order's state}
-            422: {$ref: '#/components/responses/422'}
-        """
-        order = self.datamodel.get(pk, self._base_filters)
-        if order is None:
-            return self._error(NotFoundError())
-        data = request.get_json(silent=True) or {}
-        if not isinstance(data, dict):
-            return self.response_400(message=str(_("The request body must be JSON.")))
-        try:
-            WorkOrderCommands().perform(order, action, data)
-        except CommandError as error:
-            return self._error(error)
-        return self.response(200, result={"id": order.id, "ticket": order.ticket,
-                                          "state": order.state})
-
-    @expose("/<int:pk>/timeline", methods=["GET"])
-    @protect()
-    @safe
-    @permission_name("get")
-    def timeline(self, pk):
-        """The order's timeline, oldest first.
-        ---
-        get:
-          parameters:
-          - in: path
-            schema: {type: integer}
-            name: pk
-          responses:
-            200: {description: events}
-            404: {$ref: '#/components/responses/404'}
-        """
-        order = self.datamodel.get(pk, self._base_filters)
-        if order is None:
-            return self._error(NotFoundError())
-        return self.response(200, result=[
-            {"at": e.at.replace(tzinfo=dt.UTC).isoformat(), "action": e.action,
-             "from": e.from_state, "to": e.to_state, "note": e.note,
-             "actor": e.actor.username if e.actor else None}
-            for e in order.events])
-
-
-def order_clocks(order):
-    from app.extensions import db
-
-    return (db.session.query(SlaClock)
-            .filter_by(subject_type=SUBJECT, subject_id=order.id).order_by(SlaClock.id).all())
-
-
-def clock_rows(order):
-    return [
-        {"name": CLOCK_NAMES.get(c.name, c.name), "state": STATES.get(c.state_now(), c.state),
-         "due": format_due(c.due_at), "unconfirmed": c.unconfirmed}
-        for c in order_clocks(order)
-    ]
+    def transition_result(self, order) -> dict:
+        return {"id": order.id, "ticket": order.ticket, "state": order.state}
