@@ -6,7 +6,7 @@ from app.core.registry import Register, declare
 from app.registers.workorders import inbox
 from app.registers.workorders.charts import WorkOrderDashboardView
 from app.registers.workorders.lifecycle import CLOCK_NAMES, PAUSABLE_STATES, TRANSITIONS
-from app.registers.workorders.models import WorkOrder
+from app.registers.workorders.models import ServiceType, WorkOrder
 from app.registers.workorders.service_types import ServiceTypeView
 from app.registers.workorders.views import (
     EVENT_LABELS,
@@ -55,4 +55,7 @@ REGISTER = declare(Register(
     charts_label=_("Work-order dashboard"),
     rollup_columns=("department_id", "handling_department_id"),
     extra=_extra,
+    sample=lambda make: {"subject": make.text("咨询"), "content": make.text("请问申报条件"),
+                         "channel": "hotline", "category": "general", "language": "zh",
+                         "service_type_id": make.ref(ServiceType, code="policy")},
 ))
