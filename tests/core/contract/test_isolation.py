@@ -24,6 +24,8 @@ from tests.core.contract.conftest import (
     charts_of,
     count,
     create,
+    form_payload,
+    form_values,
     free_text,
     row,
     sample,
@@ -97,6 +99,62 @@ def test_deleting_or_acting_on_another_departments_record_is_404_and_changes_not
         assert row(app, register.model, theirs) == before, name
 
 
+def test_a_mass_action_with_another_departments_record_among_its_own_changes_nothing(
+        app, clients, register, theirs, own):
+    view = view_of(app, register)
+    edb = clients.ui("edb")
+    token = csrf_token(edb, "/")
+    before = [row(app, register.model, pk) for pk in (own, theirs)]
+    for name in sorted(view.actions) or ["muldelete"]:
+        resp = edb.post(f"{register.route}/action_post", data={
+            "action": name, "rowid": [str(own), str(theirs)], "csrf_token": token})
+        assert resp.status_code == 404, name
+        assert [row(app, register.model, pk) for pk in (own, theirs)] == before, name
+
+
+@pytest.mark.parametrize("path", ["delete/{pk}", "action/muldelete/{pk}"])
+def test_deleting_or_acting_by_get_is_refused(app, clients, register, own, path):
+    before = row(app, register.model, own)
+    resp = clients.ui("edb").get(f"{register.route}/{path.format(pk=own)}")
+    assert resp.status_code in (404, 405)  # (404: the view has no such route at all)
+    assert row(app, register.model, own) == before
+
+
+def _owned_by(app, register, code) -> int:
+    with app.app_context():
+        department = _department(app, code)
+        n = sum(item.owning_department_id == department
+                for item in db.session.query(register.model))
+        db.session.remove()
+    return n
+
+
+def test_the_add_form_cannot_put_a_record_into_another_department(app, clients, register):
+    """Refused where the form has a department; elsewhere the record is the author's."""
+    edb = clients.ui("edb")
+    form = form_values(edb, f"{register.route}/add")
+    data = {**form, **form_payload(register, sample(app, register)),
+            "department": str(_department(app, "IPB"))}
+    resp = edb.post(f"{register.route}/add", data=data)
+    assert resp.status_code in ((403, 422) if "department" in form else (302, 403, 422))
+    assert _owned_by(app, register, "IPB") == 0
+
+
+def test_an_edit_cannot_move_the_record_into_another_department(
+        app, client, clients, register, own):
+    before = row(app, register.model, own)
+    edb = clients.ui("edb")
+    form = form_values(edb, f"{register.route}/edit/{own}")
+    resp = edb.post(f"{register.route}/edit/{own}",
+                    data={**form, "department": str(_department(app, "IPB"))})
+    assert resp.status_code in ((403, 422) if "department" in form else (302, 403, 422))
+    resp = client.put(f"{_api(register)}{own}", headers=clients.api("edb"),
+                      json={"department": _department(app, "IPB")})
+    assert resp.status_code in (403, 422)
+    assert row(app, register.model, own)["department_id"] == before["department_id"]
+    assert _owned_by(app, register, "IPB") == 0
+
+
 def test_the_add_form_offers_only_the_users_departments(app, clients, register):
     html = clients.ui("edb").get(f"{register.route}/add").get_data(as_text=True)
     assert f'value="{_department(app, "IPB")}"' not in _select(html, "department")
@@ -140,6 +198,11 @@ def test_chart_figures_count_only_the_users_department(app, clients, register, t
 
 def _api(register) -> str:
     return f"/api/v1/{register.api_class.resource_name}/"
+
+
+def test_the_rest_api_does_not_take_a_browser_session(clients, register, own):
+    """Cookie-authenticated writes would bypass the forms' CSRF check: tokens only."""
+    assert clients.ui("edb").get(_api(register)).status_code == 401
 
 
 def test_the_rest_list_holds_only_the_users_department(client, clients, register, theirs, own):
