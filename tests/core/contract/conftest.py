@@ -212,9 +212,9 @@ def form_values(client, path: str) -> dict[str, list[str]]:
     return parser.values
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def clients(app):
-    """Logged-in test clients and API tokens by user name, shared by a module's tests."""
+    """Logged-in test clients and API tokens by user name, shared by the contract tests."""
     from tests.conftest import Auth
 
     auth, made = Auth(app), {}
