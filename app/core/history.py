@@ -36,7 +36,7 @@ def _jsonable(value):
 
 def snapshot(item) -> dict:
     """The record's columns as JSON values, in the model's column order, then its links to
-    many records (``collections``) as ``[{"id", "label"}]`` sorted by id — named as they are
+    many records (``link_relations``) as ``[{"id", "label"}]`` sorted by id — named as they are
     now, so that a link removed, or a child row deleted, by the change still reads as it was."""
     # Models name columns the history must not keep (e.g. the hash behind a private link).
     ignored = AUDIT_IGNORED | set(getattr(item, "__audit_exclude__", ()))
@@ -45,7 +45,7 @@ def snapshot(item) -> dict:
         for column in inspect(type(item)).column_attrs
         if column.key not in ignored
     }
-    for key in collections(type(item)):
+    for key in link_relations(type(item)):
         if key not in ignored:
             linked = [(_key(obj), obj) for obj in getattr(item, key)]
             values[key] = [{"id": pk, "label": label_of(obj)}
@@ -55,7 +55,7 @@ def snapshot(item) -> dict:
 
 
 @cache
-def collections(model) -> tuple[str, ...]:
+def link_relations(model) -> tuple[str, ...]:
     """The to-many relations the history keeps: every many-to-many (e.g. an expert's declared
     ties to enterprises) and the child rows (one-to-many) the record names as one of its
     fields (a label on the relation or in its register). A child relation without a label —
