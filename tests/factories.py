@@ -136,6 +136,11 @@ class Make:
     def text(prefix: str) -> str:
         return f"{prefix}{next(_seq)}"
 
+    @staticmethod
+    def ref(model, **by) -> int:
+        """The id of a stored row of reference data (e.g. a seeded service type)."""
+        return db.session.query(model.id).filter_by(**by).scalar()
+
 
 def sample_record(app, register, department: str = "IPB", **overrides) -> int:
     """A stored record of ``register`` (its declared ``sample``) owned by ``department``."""

@@ -7,18 +7,27 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 
 from flask_appbuilder import Model
 from flask_babel import lazy_gettext as _
-from sqlalchemy import inspect
+from sqlalchemy import event, inspect
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.orm import RelationshipDirection, Session, attributes
 
 from app.core import fields, registry
 from app.core.exceptions import CommandError, ForbiddenError, ValidationFailed
 from app.core.history import record, snapshot
 from app.core.parts import attachments, lifecycle
-from app.core.scope import current_scope, scoped_relationships, visibility_clause
+from app.core.scope import (
+    child_relationships,
+    current_scope,
+    scoped_relationships,
+    visibility_clause,
+)
 from app.extensions import db
+
+ANOTHER_DEPARTMENT = _("This record belongs to another department.")
 
 
 def subject_models() -> list[type]:
@@ -59,12 +68,65 @@ def _readable(record) -> bool:
     return db.session.query(pk).filter(pk == identity[0], clause).first() is not None
 
 
+# --- links: what a write links the record to -------------------------------------------------------
+def _pk(obj):
+    identity = inspect(obj).identity
+    return identity[0] if identity else None
+
+
+def _to_many(model) -> list:
+    """The relations holding many records a write can change: many-to-many ones to records of a
+    department, and child rows."""
+    return [*(rel for rel in scoped_relationships(model)
+              if rel.direction is RelationshipDirection.MANYTOMANY),
+            *child_relationships(model)]
+
+
+def links(item) -> dict[str, frozenset]:
+    """The ids ``item``'s to-many relations hold (what an edit is compared with)."""
+    return {rel.key: frozenset(_pk(obj) for obj in getattr(item, rel.key))
+            for rel in _to_many(type(item))}
+
+
+MOVED = "puwan_moved_children"
+
+
+@cache
+def _children(model) -> tuple:
+    return tuple(child_relationships(model))
+
+
+@event.listens_for(Session, "before_flush")
+def _note_moved_children(session, _context, _instances) -> None:
+    """A child row taken from another parent: until this flush its foreign key still names the
+    parent it leaves. Noted for the write check (``RecordCommands._check_children``), whichever
+    flush — the command's, or an earlier automatic one — moves it."""
+    for parent in (*session.dirty, *session.new):
+        for rel in _children(type(parent)):
+            added = attributes.get_history(parent, rel.key,
+                                           passive=attributes.PASSIVE_NO_INITIALIZE).added
+            for child in added or ():
+                state = inspect(child)
+                if state.key is not None and state.key not in session.info.get(MOVED, {}):
+                    session.info.setdefault(MOVED, {})[state.key] = _parent_of(child, rel)
+
+
+def _parent_of(child, rel):
+    """The parent id ``child``'s foreign key of ``rel`` holds."""
+    mapper = inspect(type(child))
+    values = [getattr(child, mapper.get_property_by_column(column).key)
+              for column in rel.remote_side]
+    return values[0] if len(values) == 1 else tuple(values)
+
+
 @dataclass(frozen=True)
 class Before:
-    """A record as it was before an edit: take it before the form or JSON touches the item."""
+    """A record as it was before an edit: take it before the form or JSON touches the item.
+    ``links``: its to-many relations' ids (None: unknown, every link is checked as new)."""
 
     values: dict
     department_id: int | None
+    links: dict | None = None
 
 
 class RecordCommands:
@@ -80,10 +142,15 @@ class RecordCommands:
 
     @staticmethod
     def before(item) -> Before:
-        return Before(snapshot(item), item.owning_department_id)
+        return Before(snapshot(item), item.owning_department_id, links(item))
 
     # --- checks ------------------------------------------------------------------------------
-    def _check_write(self, item, original_department_id: int | None) -> None:
+    def _check_write(self, item, original_department_id: int | None,
+                     before: Before | None = None) -> None:
+        """``before``: the record before an edit (None for a new one). Every link the write
+        makes — many-to-one, many-to-many, a child row added — is checked; a link the record
+        already had is not (one to a record the user can no longer read does not block an
+        unrelated edit)."""
         scope = current_scope()
         if original_department_id is not None and not scope.can_write(original_department_id):
             raise ForbiddenError()
@@ -92,25 +159,71 @@ class RecordCommands:
             raise ValidationFailed(errors={"department": [_("Choose a department.")]})
         if not scope.can_write(department_id):
             raise ForbiddenError(_("You may not put a record into another department."))
-        for rel in scoped_relationships(type(item)):
-            target = getattr(item, rel.key)
-            if rel.key == "department" or target is None:
-                continue
-            # "read": pointing at any record the user may see is fine (e.g. an order's enterprise)
-            if rel.info.get("scope_check") == "read":
-                allowed = _readable(target)
-            else:
-                allowed = scope.can_write(target.owning_department_id)
-            if not allowed:
-                raise ValidationFailed(
-                    errors={rel.key: [_("This record belongs to another department.")]}
-                )
+        self._check_links(item, before)
+        self._check_children(item, before)
         validate = getattr(item, "validate_record", None)  # the model's own rules first
         if validate is not None:
             validate()
         errors = fields.check(item)  # then what the columns declare (choices, ranges, lengths)
         if errors:
             raise ValidationFailed(errors=errors)
+
+    @staticmethod
+    def _check_links(item, before: Before | None, skip=frozenset({"department"})) -> None:
+        """Each many-to-one or many-to-many link new to ``item`` is to a record the user may
+        write — or, for a relation marked ``scope_check="read"``, may read (an order's
+        enterprise, an expert's ties)."""
+        scope = current_scope()
+        values = before.values if before is not None else None
+        old = before.links if before is not None else None
+        for rel in scoped_relationships(type(item)):
+            if rel.key in skip:
+                continue
+            if rel.direction is RelationshipDirection.MANYTOMANY:
+                known = old.get(rel.key, frozenset()) if old is not None else frozenset()
+                targets = [t for t in getattr(item, rel.key) if _pk(t) not in known]
+            else:
+                keys = [inspect(type(item)).get_property_by_column(c).key
+                        for c in rel.local_columns]
+                unchanged = values is not None and all(
+                    k in values and values[k] == getattr(item, k) for k in keys)
+                target = getattr(item, rel.key)
+                targets = [] if unchanged or target is None else [target]
+            for target in targets:
+                if rel.info.get("scope_check") == "read":
+                    allowed = _readable(target)
+                else:
+                    allowed = scope.can_write(target.owning_department_id)
+                if not allowed:
+                    raise ValidationFailed(errors={rel.key: [ANOTHER_DEPARTMENT]})
+
+    def _check_children(self, item, before: Before | None) -> None:
+        """A child row new to ``item``: taken from another record, the user must be able to
+        write that one (and the row itself, if it is a department's record); its own links are
+        checked like the record's."""
+        scope = current_scope()
+        moved = db.session.info.get(MOVED, {})
+        old = before.links if before is not None else None
+        for rel in child_relationships(type(item)):
+            known = (old or {}).get(rel.key, frozenset())
+            for child in getattr(item, rel.key):
+                if _pk(child) in known:
+                    continue
+                state = inspect(child)
+                if state.key in moved:  # a row that existed: moving it changes it
+                    parent = moved[state.key]
+                    left = (db.session.get(type(item), parent)
+                            if parent is not None and parent != _pk(item) else None)
+                    owned = hasattr(type(child), "owning_department_id")
+                    if (left is not None and not scope.can_write(left.owning_department_id)) \
+                            or (owned and not scope.can_write(child.owning_department_id)):
+                        raise ValidationFailed(errors={rel.key: [ANOTHER_DEPARTMENT]})
+                try:
+                    back = {r.key for r in scoped_relationships(type(child))
+                            if r.local_columns & rel.remote_side}
+                    self._check_links(child, None, skip=back)
+                except ValidationFailed:
+                    raise ValidationFailed(errors={rel.key: [ANOTHER_DEPARTMENT]}) from None
 
     # --- extension points (inside the transaction, after the checks) ---------------------------------
     def after_create(self, session, item) -> None:
@@ -136,6 +249,8 @@ class RecordCommands:
         except SQLAlchemyError as exc:
             session.rollback()
             raise CommandError(_("The database rejected the change; nothing was saved.")) from exc
+        finally:
+            session.info.pop(MOVED, None)
         self.after_commit(session)
 
     def create(self, item) -> None:
@@ -158,7 +273,7 @@ class RecordCommands:
         def work(session):
             session.add(item)
             session.flush()
-            self._check_write(item, before.department_id)
+            self._check_write(item, before.department_id, before)
             record(session, item, "update", before.values, snapshot(item))
 
         self._run(work)

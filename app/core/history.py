@@ -5,7 +5,9 @@ Rows are written by the command that makes the change, in its transaction
 empty one is no change), the related records with their names and the record's own label *as
 they were at the time* (so a renamed or deleted record still reads as it did, and the list
 needs no query per row), and the action: create / update / delete, or a register's own (e.g. a
-work order's "dispatch"). Values are shown in the reader's language and time zone.
+work order's "dispatch"). Links to many records — many-to-many relations and the record's
+child rows — are kept as lists of the linked records' ids and names ("A、B → A、C").
+Values are shown in the reader's language and time zone.
 """
 from __future__ import annotations
 
@@ -18,8 +20,9 @@ from flask_appbuilder import Model
 from sqlalchemy import DateTime, inspect
 from sqlalchemy.orm import RelationshipDirection
 
+from app.core import fields, registry
 from app.core.display import display_value
-from app.core.models import LANGUAGES, RecordChange, shown_label
+from app.core.models import LANGUAGES, RecordChange, reader_language, shown_label
 from app.core.timeutil import format_display
 
 AUDIT_IGNORED = {"id", "changed_on", "changed_by_fk", "created_on", "created_by_fk"}
@@ -49,14 +52,42 @@ def _jsonable(value):
 
 
 def snapshot(item) -> dict:
-    """The record's columns as JSON values, in the model's column order."""
+    """The record's columns as JSON values, in the model's column order, then its links to
+    many records (``link_relations``) as ``[{"id", "label"}]`` sorted by id — named as they are
+    now, so that a link removed, or a child row deleted, by the change still reads as it was."""
     # Models name columns the history must not keep (e.g. the hash behind a private link).
     ignored = AUDIT_IGNORED | set(getattr(item, "__audit_exclude__", ()))
-    return {
+    values = {
         column.key: _jsonable(getattr(item, column.key))
         for column in inspect(type(item)).column_attrs
         if column.key not in ignored
     }
+    for key in link_relations(type(item)):
+        if key not in ignored:
+            linked = [(_key(obj), obj) for obj in getattr(item, key)]
+            values[key] = [{"id": pk, "label": label_of(obj)}
+                           for pk, obj in sorted(linked, key=lambda pair: pair[0])
+                           if pk is not None]
+    return values
+
+
+@cache
+def link_relations(model) -> tuple[str, ...]:
+    """The to-many relations the history keeps: every many-to-many (e.g. an expert's declared
+    ties to enterprises) and the child rows (one-to-many) the record names as one of its
+    fields (a label on the relation or in its register). A child relation without a label —
+    a work order's timeline and attachments, the record's own log — is left to the actions
+    that write it, each of which is a history row of its own."""
+    named = {**fields.labels(model), **registry.field_labels(model.__tablename__)}
+    return tuple(
+        rel.key for rel in inspect(model).relationships
+        if not rel.viewonly and (rel.direction is RelationshipDirection.MANYTOMANY or (
+            rel.direction is RelationshipDirection.ONETOMANY and rel.key in named)))
+
+
+def _key(obj):
+    identity = inspect(obj).identity
+    return identity[0] if identity else None
 
 
 def label_of(obj) -> str | dict[str, str]:
@@ -95,7 +126,7 @@ def _named(session, model, values: dict | None) -> dict | None:
 
 
 def _empty(value) -> bool:
-    return value is None or value == ""
+    return value is None or value == "" or value == []
 
 
 def _same(old, new) -> bool:
@@ -147,8 +178,9 @@ def shown_value(table: str, key: str, value, codes: dict) -> str:
     translated label, an instant in the display time zone, yes/no for booleans."""
     if isinstance(value, dict) and "id" in value:
         return shown_label(value.get("label")) or f"#{value['id']}"
-    if isinstance(value, list):  # e.g. several codes
-        return str(display_value([shown_value(table, key, v, codes) for v in value]))
+    if isinstance(value, list):  # linked records (many-to-many, child rows): by name
+        separator = ", " if reader_language() == "en" else "、"
+        return separator.join(shown_value(table, key, v, codes) for v in value)
     if value in codes.get(key, {}):
         return str(codes[key][value])
     if isinstance(value, str) and key in _instants(table):

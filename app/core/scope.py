@@ -106,13 +106,23 @@ def visibility_clause(model, on=None):
 
 
 def scoped_relationships(model):
-    """Many-to-one relationships whose target belongs to a department (checked on every write)."""
+    """The many-to-one and many-to-many relationships whose targets belong to a department:
+    the write command checks each link a write makes (app.core.commands), the forms and the
+    API offer only the targets it accepts (app.core.views)."""
     for rel in inspect(model).relationships:
-        if rel.direction is not RelationshipDirection.MANYTOONE:
+        if rel.direction is RelationshipDirection.ONETOMANY or rel.viewonly:
             continue
         if rel.info.get("scope_check", True) is False:
             continue
         if hasattr(rel.mapper.class_, "owning_department_id"):
+            yield rel
+
+
+def child_relationships(model):
+    """The one-to-many relationships a write can change: the record's child rows (e.g. its
+    contacts). A child a write adds is checked like a link (app.core.commands)."""
+    for rel in inspect(model).relationships:
+        if rel.direction is RelationshipDirection.ONETOMANY and not rel.viewonly:
             yield rel
 
 

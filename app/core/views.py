@@ -40,9 +40,10 @@ def writable_department_ids() -> list[int]:
 
 
 def _relation_filters(model) -> dict:
-    """Choices of a department-bound relation follow the rule the write command checks: what
-    the user may write to; or, for relations marked ``scope_check="read"`` (an order's
-    enterprise), whatever the user may read, which the scoped related interface already gives."""
+    """Choices of a department-bound relation (many-to-one or many-to-many) follow the rule
+    the write command checks: what the user may write to; or, for relations marked
+    ``scope_check="read"`` (an order's enterprise, an expert's ties), whatever the user may
+    read, which the scoped related interface already gives."""
     filters = {}
     for rel in scoped_relationships(model):
         if rel.info.get("scope_check") == "read":

@@ -9,7 +9,6 @@ from sqlalchemy import event
 from app.core import interface
 from app.demo.generator import generate
 from app.extensions import db
-from tests.factories import valid_uscc
 
 UNTIL = dt.date(2026, 11, 25)
 
@@ -103,22 +102,6 @@ def test_a_list_page_costs_the_same_few_queries_for_25_or_100_rows(many, auth, a
         assert counter.n <= 5, counter.n
     finally:
         counter.close()
-
-
-def test_offering_buttons_row_by_row_costs_no_query_per_row(app, auth, enterprises):
-    """The dispatcher reads every department's enterprises and may change the Office's only:
-    whether a row gets its edit/delete links and action box is decided without a query."""
-    with app.app_context():
-        generate(enterprises=150, workorders=0, seed=5, until=UNTIL)
-        db.session.remove()
-    for n in range(3):  # (a code the generator does not give)
-        enterprises.create("OFFICE", uscc=valid_uscc(900_000 + n), name_zh=f"一号企业{n}")
-    office = auth.client("office", lang="en")
-    counts = [page_queries(app, office, f"/enterprises/list/?psize_EnterpriseView={size}")
-              for size in (25, 100)]
-    assert counts[0] == counts[1] <= 6, counts
-    html = office.get("/enterprises/list/?psize_EnterpriseView=100").get_data(as_text=True)
-    assert html.count('name="rowid"') == 3
 
 
 def test_an_order_page_costs_the_same_queries_however_long_its_history(orders, auth, app):

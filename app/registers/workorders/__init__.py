@@ -10,7 +10,12 @@ from app.core.scope import Scope
 from app.registers.workorders import inbox, service_types
 from app.registers.workorders.charts import WorkOrderDashboardView
 from app.registers.workorders.lifecycle import CLOCK_NAMES, LIFECYCLE, PAUSABLE_STATES
-from app.registers.workorders.models import WorkOrder, WorkOrderAttachment, WorkOrderEvent
+from app.registers.workorders.models import (
+    ServiceType,
+    WorkOrder,
+    WorkOrderAttachment,
+    WorkOrderEvent,
+)
 from app.registers.workorders.service_types import ServiceTypeView
 from app.registers.workorders.views import (
     EVENT_LABELS,
@@ -67,4 +72,7 @@ REGISTER = declare(Register(
     rollup_columns=("department_id", "handling_department_id"),
     seeds=[service_types.SEED],
     extra=_extra,
+    sample=lambda make: {"subject": make.text("咨询"), "content": make.text("请问申报条件"),
+                         "channel": "hotline", "category": "general", "language": "zh",
+                         "service_type_id": make.ref(ServiceType, code="policy")},
 ))
