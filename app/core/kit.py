@@ -139,22 +139,34 @@ def _menu(appbuilder, view, name, label, icon, category) -> None:
                         category_label=category_label, category_icon=category_icon)
 
 
+def derive(register: Register) -> None:
+    """Make the register's classes once per process: every app (each test's, each worker's)
+    then adds the same classes, as it would a module's, and ``register.view_class`` … name them
+    whichever app is asked."""
+    if register.view_class is not None:
+        return
+    register.view_class = view_class(register)
+    register.calendar_class = calendar_class(register)
+    register.api_class = api_class(register)
+    register.charts_class = charts_class(register)
+    if register.charts_class is not None:
+        register.charts_class.rollup_columns = register.rollup_columns
+
+
 def install(appbuilder, register: Register) -> None:
     """Add the register's views and API to FAB (menu entries under its category)."""
-    register.view_class = view_class(register)
+    derive(register)
     _menu(appbuilder, register.view_class, register.name, register.label, register.icon,
           register.category)
-    register.calendar_class = calendar = calendar_class(register)
+    calendar = register.calendar_class
     if calendar is not None:
         label = register.calendar.label or _("%(record)s calendar", record=register.title)
         _menu(appbuilder, calendar, register.calendar_name, label, "fa-calendar",
               register.category)
-    register.api_class = api_class(register)
     appbuilder.add_api(register.api_class)
     if register.extra is not None:
         register.extra(appbuilder)
-    register.charts_class = charts = charts_class(register)
+    charts = register.charts_class
     if charts is not None:
-        charts.rollup_columns = register.rollup_columns
         _menu(appbuilder, charts, register.charts_name, register.charts_label or charts.title,
               "fa-bar-chart", "Dashboards")
