@@ -82,6 +82,14 @@ def _to_many(model) -> list:
             *child_relationships(model)]
 
 
+def _may_link(rel, target, scope=None) -> bool:
+    """Whether the user may link ``target`` through ``rel``: read it (a relation marked
+    ``scope_check="read"``) or write it (the rule by default)."""
+    if rel.info.get("scope_check") == "read":
+        return _readable(target)
+    return (scope or current_scope()).can_write(target.owning_department_id)
+
+
 def links(item) -> dict[str, frozenset]:
     """The ids ``item``'s to-many relations hold (what an edit is compared with)."""
     return {rel.key: frozenset(_pk(obj) for obj in getattr(item, rel.key))
@@ -190,11 +198,7 @@ class RecordCommands:
                 target = getattr(item, rel.key)
                 targets = [] if unchanged or target is None else [target]
             for target in targets:
-                if rel.info.get("scope_check") == "read":
-                    allowed = _readable(target)
-                else:
-                    allowed = scope.can_write(target.owning_department_id)
-                if not allowed:
+                if not _may_link(rel, target, scope):
                     raise ValidationFailed(errors={rel.key: [ANOTHER_DEPARTMENT]})
 
     def _check_children(self, item, before: Before | None) -> None:
@@ -269,9 +273,25 @@ class RecordCommands:
 
         self._run(work)
 
+    @staticmethod
+    def _keep_hidden_links(item, before: Before) -> None:
+        """A many-to-many link the user could not make (another department's enterprise an
+        administrator tied an expert to) is not offered by the form, so a save cannot mean to
+        remove it: it is kept."""
+        for rel in scoped_relationships(type(item)):
+            if rel.direction is not RelationshipDirection.MANYTOMANY:
+                continue
+            collection = getattr(item, rel.key)
+            kept = {_pk(target) for target in collection}
+            for pk in (before.links or {}).get(rel.key, frozenset()) - kept:
+                target = db.session.get(rel.mapper.class_, pk)
+                if target is not None and not _may_link(rel, target):
+                    collection.append(target)
+
     def update(self, item, before: Before) -> None:
         def work(session):
             session.add(item)
+            self._keep_hidden_links(item, before)
             session.flush()
             self._check_write(item, before.department_id, before)
             record(session, item, "update", before.values, snapshot(item))

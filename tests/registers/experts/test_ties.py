@@ -9,6 +9,7 @@ import pytest
 from app.core.models import RecordChange
 from app.extensions import db
 from app.registers.experts.models import Expert
+from tests.conftest import csrf_token
 
 
 def _post(client, auth, username, ties):
@@ -46,3 +47,82 @@ def test_a_refused_tie_leaves_no_expert_and_no_history(app, client, auth, enterp
         assert db.session.query(Expert).count() == 0
         assert db.session.query(RecordChange).count() == 0
         db.session.remove()
+
+
+def _ties(app, pk) -> set[int]:
+    with app.app_context():
+        ties = {e.id for e in db.session.get(Expert, pk).ties}
+        db.session.remove()
+        return ties
+
+
+def _form_values(html: str) -> list[tuple[str, str]]:
+    """What the edit form sends back as the page filled it in (inputs, selected options,
+    text areas)."""
+    from html.parser import HTMLParser
+
+    class Form(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.values, self.select, self.area = [], None, None
+
+        def handle_starttag(self, tag, attrs):
+            a = dict(attrs)
+            if tag == "input" and a.get("name") and a.get("type") not in ("checkbox", "submit"):
+                self.values.append((a["name"], a.get("value") or ""))
+            elif tag == "input" and a.get("type") == "checkbox" and "checked" in a:
+                self.values.append((a["name"], a.get("value") or "y"))
+            elif tag == "select":
+                self.select = a.get("name")
+            elif tag == "option" and self.select and "selected" in a:
+                self.values.append((self.select, a.get("value") or ""))
+            elif tag == "textarea":
+                self.area = a.get("name")
+                self.values.append((self.area, ""))
+
+        def handle_endtag(self, tag):
+            if tag == "select":
+                self.select = None
+            elif tag == "textarea":
+                self.area = None
+
+        def handle_data(self, data):
+            if self.area:
+                name, text = self.values.pop()
+                self.values.append((name, text + data))
+
+    form = Form()
+    form.feed(html[html.index('id="model_form"'):])
+    return [(k, v) for k, v in form.values if k != "csrf_token"]
+
+
+def test_a_tie_the_clerk_may_not_see_survives_the_clerks_edits(app, client, auth, enterprises):
+    """An administrator tied the IPB's expert to an EDB enterprise as well: the IPB clerk's
+    form does not offer it, and saving the form (or a PUT without it) does not drop it."""
+    own, theirs = enterprises.create("IPB"), enterprises.create("EDB")
+    admin = auth.token("admin")
+    pk = client.post("/api/v1/expert/", headers=admin, json={
+        "name_zh": "王工", "field": "safety", "ties": [own, theirs],
+        "department": db_department(app, "IPB")}).json["id"]
+    clerk = auth.client("ipb")
+    html = clerk.get(f"/experts/edit/{pk}").get_data(as_text=True)
+    assert f'value="{theirs}"' not in html  # (not offered, not shown)
+    data = [(k, v) for k, v in _form_values(html) if k != "notes"] + [
+        ("notes", "电话已更新"), ("csrf_token", csrf_token(clerk, f"/experts/edit/{pk}"))]
+    from werkzeug.datastructures import MultiDict
+
+    assert clerk.post(f"/experts/edit/{pk}", data=MultiDict(data)).status_code == 302
+    assert _ties(app, pk) == {own, theirs}
+    # the clerk may remove the tie it sees; the other stays
+    resp = client.put(f"/api/v1/expert/{pk}", headers=auth.token("ipb"), json={"ties": []})
+    assert resp.status_code == 200
+    assert _ties(app, pk) == {theirs}
+
+
+def db_department(app, code) -> int:
+    from tests.factories import department_id
+
+    with app.app_context():
+        pk = department_id(code)
+        db.session.remove()
+        return pk
