@@ -130,4 +130,7 @@ class Config:
     OPEN311_PUBLIC_CHANNELS = ("open311",)
     OPEN311_RATE_LIMIT = os.environ.get("OPEN311_RATE_LIMIT", "30 per minute")
     UPLOAD_FOLDER = str(INSTANCE_DIR / "uploads")
+    # Imports (a register's list page, `flask records import`): the largest upload, most rows.
+    IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))
+    IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "100000"))
     MAX_CONTENT_LENGTH = 25 * 1024 * 1024  # uploads are limited to 20 MB per file

@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _
 from app.core.registry import Register, declare
 from app.registers.workorders import inbox
 from app.registers.workorders.charts import WorkOrderDashboardView
+from app.registers.workorders.commands import WorkOrderCommands
 from app.registers.workorders.lifecycle import CLOCK_NAMES, PAUSABLE_STATES, TRANSITIONS
 from app.registers.workorders.models import WorkOrder
 from app.registers.workorders.service_types import ServiceTypeView
@@ -48,6 +49,10 @@ REGISTER = declare(Register(
              **{action: t.label for action, t in TRANSITIONS.items()}},
     clocks=CLOCK_NAMES,
     pause_states=PAUSABLE_STATES,
+    # imports: a row with a ticket updates that order; one without takes in a new order, with
+    # its ticket, clocks and timeline (its commands)
+    import_key=("ticket",),
+    commands=WorkOrderCommands,
     view=WorkOrderView,
     api=WorkOrderApi,
     charts_view=WorkOrderDashboardView,
