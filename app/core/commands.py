@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 
 from flask_appbuilder import Model
 from flask_babel import lazy_gettext as _
@@ -57,6 +58,16 @@ def _readable(record) -> bool:
         return True
     pk = inspect(model).primary_key[0]
     return db.session.query(pk).filter(pk == identity[0], clause).first() is not None
+
+
+@cache
+def _defaults(model) -> tuple:
+    """(attribute, default) of the model's columns with a Python-side default."""
+    mapper = inspect(model)
+    return tuple((mapper.get_property_by_column(column).key, column.default)
+                 for column in mapper.columns
+                 if column.default is not None and not column.primary_key
+                 and (column.default.is_scalar or column.default.is_callable))
 
 
 def _number_new_rows(session, items: list) -> None:
@@ -182,11 +193,19 @@ class RecordCommands:
         if item.owning_department_id is None and scope.department_id is not None:
             item.department_id = scope.department_id
 
+    def _prepare_new(self, item) -> None:
+        """What create() has before its check: the author's department, and (its flush gives
+        them) the columns' defaults — here without a flush."""
+        self._default_department(item)
+        for key, default in _defaults(type(item)):
+            if getattr(item, key) is None:
+                setattr(item, key, default.arg(None) if default.is_callable else default.arg)
+
     def check(self, item, before: Before | None = None) -> None:
         """The write check of a create (``before`` None) or an update, writing nothing: an
         import's preview says with it which rows would be refused, and why."""
         if before is None:
-            self._default_department(item)
+            self._prepare_new(item)
         self._check_write(item, None if before is None else before.department_id)
 
     def import_rows(self, rows: Iterable[list[tuple]]) -> dict:
@@ -203,7 +222,7 @@ class RecordCommands:
                 for ref, item, before in chunk:
                     try:
                         if before is None:
-                            self._default_department(item)
+                            self._prepare_new(item)
                             session.add(item)
                         self._check_write(item, None if before is None else before.department_id)
                     except CommandError as error:

@@ -53,6 +53,13 @@ def max_bytes() -> int:
     return int(current_app.config.get("IMPORT_MAX_BYTES") or MAX_BYTES)
 
 
+def size_text(size: int) -> str:
+    """10 MB, 512 KB."""
+    if size >= 1024 * 1024:
+        return f"{size / 1024 / 1024:.3g} MB"
+    return f"{max(size // 1024, 1)} KB"
+
+
 def _path(job: ImportJob) -> Path:
     return import_dir() / job.stored_name
 
@@ -63,7 +70,7 @@ def create_job(table: str, filename: str, stream, user_id: int) -> ImportJob:
     limit = max_bytes()
     data = stream.read(limit + 1)
     if len(data) > limit:
-        raise FileRefused(_("The file is larger than %(size)s MB.", size=limit // (1024 * 1024)))
+        raise FileRefused(_("The file is larger than %(size)s.", size=size_text(limit)))
     if not data:
         raise FileRefused(EMPTY)
     stored = uuid.uuid4().hex

@@ -121,7 +121,7 @@ class TransferViewMixin:
             register=register, fields=fields_, hints=hints, key=key, job=job, error=error,
             summary=(job.summary or {}) if job is not None else {},
             progress=jobs.progress_of(job) if job is not None else None,
-            max_mb=jobs.max_bytes() // (1024 * 1024), max_rows=f"{max_rows():,}")
+            max_size=jobs.size_text(jobs.max_bytes()), max_rows=f"{max_rows():,}")
         return page, status
 
     def _job(self, job_id: int):
