@@ -150,8 +150,10 @@ def run_phase(args) -> None:
     app = make_app(args.url, args.uploads)
     if args.phase != "again":
         prepare(app)
+    began = time.process_time()
     result = {"ui": phase_ui, "cli": phase_cli, "again": phase_cli}[args.phase](app, args.file)
-    result.update(counts(app), phase=args.phase, **{"peak MB": round(peak_mb())})
+    result.update(counts(app), phase=args.phase, **{"cpu s": round(time.process_time() - began, 1),
+                                                   "peak MB": round(peak_mb())})
     print(json.dumps(result, ensure_ascii=False))
 
 

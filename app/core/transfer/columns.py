@@ -38,7 +38,8 @@ class Field:
     create: bool = True         # may be given for a new record
     update: bool = True         # may be changed on an existing one
     nullable: bool = True       # an empty cell clears it (else an empty cell keeps the value)
-    required: bool = False      # a new record must have it (a relation; columns: fields.check)
+    required: bool = False      # a new record must have it (a relation is checked here,
+                                # a column by the write command: app.core.fields.check)
     choices: dict = field(default_factory=dict)
     target: type | None = None  # a relation's model
     fk: str | None = None       # a relation's foreign-key attribute ("department_id")
@@ -95,7 +96,8 @@ def _describe(register: Register, key: str, label) -> Field | None:
     if column is not None:
         choices = register.field_values.get(key) or {}
         return Field(key, label, _kind(column, choices), choices=choices,
-                     nullable=column.nullable and not column.primary_key)
+                     nullable=column.nullable and not column.primary_key,
+                     required=fields.required(column))
     rel = fields._relations(model).get(key)
     if rel is None or rel.direction is not RelationshipDirection.MANYTOONE \
             or len(rel.local_columns) != 1:

@@ -259,10 +259,12 @@ class Importer:
             item = self.by_key[key]
             if value is None and not item.nullable:
                 continue  # (an empty cell keeps a value that must be there; a new record: default)
-            if item.kind == "relation":
+            if creating:  # (nothing to compare with: a value given is a change)
+                old, new_id, differs = None, getattr(value, "id", None), value is not None
+            elif item.kind == "relation":
                 old_id, new_id = getattr(record, item.fk), getattr(value, "id", None)
                 differs = old_id != new_id
-                old = getattr(record, key) if differs and not creating else None
+                old = getattr(record, key) if differs else None
             else:
                 old = getattr(record, key)
                 differs = not _same(old, value)
@@ -338,7 +340,8 @@ class Importer:
         record = self.model()
         changes = self._apply(record, values, True, outcome)
         for item in self.fields:
-            if item.required and item.create and getattr(record, item.fk) is None:
+            if item.kind == "relation" and item.required and item.create \
+                    and getattr(record, item.fk) is None:
                 outcome.reasons.append(f"{item.label}: {_('This field is required.')}")
         if outcome.reasons or (self.checking and not self._checked(outcome, record, None)):
             return outcome, None, None

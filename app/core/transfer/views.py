@@ -22,6 +22,7 @@ from app.core.exceptions import CommandError
 from app.core.transfer import jobs
 from app.core.transfer.cells import NO, YES, Renderer
 from app.core.transfer.columns import import_fields
+from app.core.transfer.columns import labels as columns_labels
 from app.core.transfer.importer import max_rows
 from app.core.transfer.sheets import csv_lines, sheet_title, widths, write_xlsx
 
@@ -36,6 +37,22 @@ KIND_HINTS = {
     "decimal": _("a number"),
     "relation": _("its code or name"),
 }
+
+
+def _hint(item) -> str:
+    """What to write in an import column (the page's table of columns)."""
+    if item.kind == "choice":
+        return "、".join(str(label) for label in item.choices.values())
+    if item.kind == "relation":
+        target = item.target
+        if hasattr(target, "username"):
+            return str(_("a user name or full name"))
+        related = registry.get(target.__tablename__)
+        if related is not None and related.import_key:
+            names = columns_labels(related)
+            return str(_("%(key)s or name", key=" · ".join(str(names.get(k, k))
+                                                         for k in related.import_key)))
+    return str(KIND_HINTS.get(item.kind, ""))
 
 
 def _stamp() -> str:
@@ -109,12 +126,7 @@ class TransferViewMixin:
     def _import_page(self, job=None, error=None, status=200):
         register = self.register
         fields_ = import_fields(register)
-        hints = {}
-        for item in fields_:
-            if item.kind == "choice":
-                hints[item.key] = "、".join(str(label) for label in item.choices.values())
-            else:
-                hints[item.key] = str(KIND_HINTS.get(item.kind, ""))
+        hints = {item.key: _hint(item) for item in fields_}
         key = [item for item in fields_ if item.key in register.import_key]
         page = self.render_template(
             "puwan/import.html", title=_("Import: %(register)s", register=register.label),
