@@ -1,8 +1,9 @@
 """Benchmark importing enterprises: 100,000 rows through the list page's import and the CLI.
 
-    python -m bench.bench_import                   # 100k rows, SQLite
+    python -m bench.bench_import                   # 100k rows, SQLite (a temporary file)
     python -m bench.bench_import --rows 20000      # a quick look
-    python -m bench.bench_import --database postgresql   # in a throw-away database
+    python -m bench.bench_import --database-url postgresql://postgres@127.0.0.1:5432/scratch
+                                                   # a throw-away database: its tables are dropped
 
 It writes an XLSX file of N new enterprises the way an export of the list looks (Chinese
 headers, labels, the department by name) and imports it, each path in a fresh database and in a
@@ -36,8 +37,6 @@ sys.path.insert(0, str(ROOT))
 
 PASSWORD = "Bench-pass-2026"
 USER = "bench_ipb"  # Department staff of the Investment Promotion Bureau
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
-PG_BENCH_DB = "puwan_bench_import"
 HEADER = ["统一社会信用代码", "名称（中文）", "名称（日文）", "名称（英文）", "行业", "阶段",
           "日资企业", "出口企业", "地址", "联系人", "联系电话", "联系邮箱", "所属部门"]
 INDUSTRIES = ["石化及新材料", "装备制造", "汽车及零部件", "电子信息", "食品加工", "物流商贸"]
@@ -157,22 +156,11 @@ def run_phase(args) -> None:
     print(json.dumps(result, ensure_ascii=False))
 
 
-def database_url(database: str, directory: str) -> str:
-    if database == "sqlite":
-        return f"sqlite:///{directory}/bench-import.sqlite"
-    import psycopg
-
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {PG_BENCH_DB} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {PG_BENCH_DB}")
-    return f"postgresql+psycopg://postgres@127.0.0.1:5432/{PG_BENCH_DB}"
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=100_000)
-    parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--database-url", help="a throw-away database (default: SQLite)")
     parser.add_argument("--phase", choices=["ui", "cli", "again"])
     parser.add_argument("--url")
     parser.add_argument("--file")
@@ -182,7 +170,9 @@ def main() -> None:
         run_phase(args)
         return
     with tempfile.TemporaryDirectory(prefix="puwan-bench-import-") as tmp:
-        url = database_url(args.database, tmp)
+        url = args.database_url or f"sqlite:///{tmp}/bench-import.sqlite"
+        if url.startswith("postgresql://"):
+            url = "postgresql+psycopg://" + url[len("postgresql://"):]
         path = os.path.join(tmp, "enterprises.xlsx")
         began = time.perf_counter()
         write_file(path, args.rows)

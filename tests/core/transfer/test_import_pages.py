@@ -185,3 +185,32 @@ def test_the_command_line_previews_and_imports(app, tmp_path):
     again = runner.invoke(args=["records", "import", "enterprise", str(path), "--user", "edb"])
     assert again.exit_code == 1 and "row 2" in again.output  # another department's records
     assert totals(app) == (3, 3)
+
+
+def test_an_upload_over_the_servers_limit_gets_a_translated_page(app, auth):
+    client = auth.client("ipb", lang="zh")
+    token = csrf_token(client, IMPORT)
+    app.config["MAX_CONTENT_LENGTH"] = 2048
+    try:
+        resp = client.post(IMPORT, data={"csrf_token": token,
+                                         "file": (io.BytesIO(b"x" * 4096), "huge.csv")},
+                           content_type="multipart/form-data")
+    finally:
+        app.config["MAX_CONTENT_LENGTH"] = 25 * 1024 * 1024
+    assert resp.status_code == 413
+    assert "上传的文件过大。" in resp.get_data(as_text=True)
+
+
+def test_text_that_excel_would_run_is_guarded_and_imports_back_as_written(app, auth, enterprises):
+    from app.extensions import db
+    from app.registers.enterprises.models import Enterprise
+
+    enterprises.create("IPB", name_zh="=HYPERLINK(\"http://evil\",\"点我\")", contact_phone="+81 3 1234")
+    client = auth.client("ipb")
+    exported = client.get("/enterprises/export/csv").get_data().decode("utf-8-sig")
+    assert "'=HYPERLINK" in exported and "'+81 3 1234" in exported
+    job = _job(client, exported.encode("utf-8-sig"))
+    assert wait(client, job)["counts"]["unchanged"] == 1
+    with app.app_context():
+        assert db.session.query(Enterprise).one().contact_phone == "+81 3 1234"
+        db.session.remove()

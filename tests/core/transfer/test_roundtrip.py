@@ -131,3 +131,29 @@ def test_work_orders_imported_get_their_tickets_clocks_and_timeline(app, auth):
         assert {c.name for c in db.session.query(SlaClock).filter_by(
             subject_type="work_order", subject_id=order.id)} == {"dispatch", "resolution"}
         db.session.remove()
+
+
+def test_a_work_orders_enterprise_by_its_code_or_name_among_those_the_user_reads(
+        app, auth, enterprises):
+    from app.extensions import db
+    from app.registers.workorders.models import WorkOrder
+    from tests.core.transfer.conftest import csv_bytes
+
+    code = valid_uscc()
+    enterprises.create("IPB", uscc=code, name_zh="工单关联企业", name_ja="関連企業")
+    enterprises.create("EDB", name_zh="别处的企业")
+    header = ["Channel", "Service type", "Subject", "Content", "Enterprise"]
+    rows = [["hotline", "policy", "按代码", "内容", code.lower()],
+            ["hotline", "policy", "按日文名", "内容", "関連企業"]]
+    client = auth.client("ipb")
+    job = upload(client, "/workorders/import/", csv_bytes(header, rows), "o.csv").headers["Location"]
+    assert wait(client, job)["counts"]["create"] == 2
+    hidden = upload(client, "/workorders/import/", csv_bytes(header, [
+        ["hotline", "policy", "看不见", "内容", "别处的企业"]]), "o.csv").headers["Location"]
+    assert wait(client, hidden)["state"] == "refused"
+    assert "No record “别处的企业” was found." in client.get(hidden).get_data(as_text=True)
+    confirm(client, job)
+    assert wait(client, job)["state"] == "done"
+    with app.app_context():
+        assert {o.enterprise.uscc for o in db.session.query(WorkOrder)} == {code}
+        db.session.remove()
