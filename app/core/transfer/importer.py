@@ -257,6 +257,8 @@ class Importer:
         changes = []
         for key, value in values.items():
             item = self.by_key[key]
+            if not creating and key in self.key:
+                continue  # (the record was found by it: the same, whatever its case)
             if value is None and not item.nullable:
                 continue  # (an empty cell keeps a value that must be there; a new record: default)
             if creating:  # (nothing to compare with: a value given is a change)

@@ -39,8 +39,10 @@ KIND_HINTS = {
 }
 
 
-def _hint(item) -> str:
+def _hint(item, register) -> str:
     """What to write in an import column (the page's table of columns)."""
+    if item.key in register.import_key and not item.create:
+        return str(_("the record to change; empty for a new record"))
     if item.kind == "choice":
         return "、".join(str(label) for label in item.choices.values())
     if item.kind == "relation":
@@ -126,7 +128,7 @@ class TransferViewMixin:
     def _import_page(self, job=None, error=None, status=200):
         register = self.register
         fields_ = import_fields(register)
-        hints = {item.key: _hint(item) for item in fields_}
+        hints = {item.key: _hint(item, register) for item in fields_}
         key = [item for item in fields_ if item.key in register.import_key]
         page = self.render_template(
             "puwan/import.html", title=_("Import: %(register)s", register=register.label),
