@@ -244,10 +244,11 @@ class XlsxTable(_Table):
         for info in self.zip.infolist():
             if info.file_size > MAX_XML_BYTES:
                 raise FileRefused(NOT_A_TABLE)
-        self.sheet = self._first_sheet(names)
         self.epoch = CALENDAR_WINDOWS_1900
+        self.sheet = self._first_sheet(names)
         self.dates = self._date_styles(names)
-        self.strings = self._shared_strings(names)
+        self.names = names
+        self.strings: list[str] = []  # (read with the rows: opening a file stays quick)
         self._read = 0
         self._size = max(self.zip.getinfo(self.sheet).file_size, 1)
 
@@ -326,6 +327,7 @@ class XlsxTable(_Table):
         return strings
 
     def _rows(self):
+        self.strings = self._shared_strings(self.names)
         rows: list[tuple[int, list]] = []
         row: dict[int, object] = {}
         cell: dict = {}

@@ -164,3 +164,16 @@ def test_an_old_excel_file_is_refused_with_what_to_do(ctx, tmp_path):
 
 def test_utf16_without_its_byte_order_mark_is_not_taken_for_text(ctx, tmp_path):
     assert "not a CSV or Excel" in _refused(tmp_path, "名称,地址\n企业,大连".encode("utf-16-le"))
+
+
+def test_dates_of_a_workbook_counting_from_1904_are_read_right(ctx, tmp_path):
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+    book = Workbook()
+    book.epoch = CALENDAR_MAC_1904  # (Excel for Mac's old date system)
+    book.active.append(["受付日時"])
+    book.active.append([dt.datetime(2026, 11, 28, 9, 30)])
+    path = tmp_path / "mac.xlsx"
+    book.save(path)
+    assert [cells for _n, cells in open_table(str(path)).rows()][1] == [
+        dt.datetime(2026, 11, 28, 9, 30)]
