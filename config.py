@@ -136,4 +136,7 @@ class Config:
     HOOK_TIMEOUT = float(os.environ.get("HOOK_TIMEOUT", "5"))  # seconds per attempt
     HOOK_MAX_ATTEMPTS = int(os.environ.get("HOOK_MAX_ATTEMPTS", "8"))  # then "failed"
     UPLOAD_FOLDER = str(INSTANCE_DIR / "uploads")
+    # Imports (a register's list page, `flask records import`): the largest upload, most rows.
+    IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))
+    IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "100000"))
     MAX_CONTENT_LENGTH = 25 * 1024 * 1024  # uploads are limited to 20 MB per file

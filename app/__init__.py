@@ -20,6 +20,9 @@ def _sqlite_foreign_keys(dbapi_connection, _record):
     if dbapi_connection.__class__.__module__.startswith("sqlite3"):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
+        # Readers go on while a long transaction writes (an import of 100,000 rows): without
+        # the write-ahead log they would wait for it, and give up after 5 s.
+        cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()
 
 

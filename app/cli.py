@@ -199,3 +199,6 @@ def register_cli(app) -> None:
     app.cli.add_command(intake)
     app.cli.add_command(demo)
     app.cli.add_command(charts)
+    from app.core.transfer.cli import records
+
+    app.cli.add_command(records)

@@ -99,6 +99,9 @@ def clean_records(app) -> None:
                             key=lambda m: -order[m.__table__]):
             db.session.query(model).delete()
         db.session.query(RecordChange).delete()
+        from app.core.transfer.models import ImportJob
+
+        db.session.query(ImportJob).delete()
         from app.core.models import ChartRollup, ChartRollupRun
 
         db.session.query(ChartRollup).delete()

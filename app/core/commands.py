@@ -11,13 +11,14 @@ from functools import cache
 
 from flask_appbuilder import Model
 from flask_babel import lazy_gettext as _
-from sqlalchemy import event, inspect
+from sqlalchemy import Integer, event, func, insert, inspect
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import RelationshipDirection, Session, attributes
 
 from app.core import fields, registry
 from app.core.exceptions import CommandError, ForbiddenError, ValidationFailed
 from app.core.history import record, snapshot
+from app.core.models import RecordChange
 from app.core.parts import attachments, lifecycle
 from app.core.scope import (
     child_relationships,
@@ -125,6 +126,35 @@ def _parent_of(child, rel):
     values = [getattr(child, mapper.get_property_by_column(column).key)
               for column in rel.remote_side]
     return values[0] if len(values) == 1 else tuple(values)
+
+
+@cache
+def _defaults(model) -> tuple:
+    """(attribute, default) of the model's columns with a Python-side default."""
+    mapper = inspect(model)
+    return tuple((mapper.get_property_by_column(column).key, column.default)
+                 for column in mapper.columns
+                 if column.default is not None and not column.primary_key
+                 and (column.default.is_scalar or column.default.is_callable))
+
+
+def _number_new_rows(session, items: list) -> None:
+    """Give new records their ids as SQLite would (the highest + 1, …), so that the ORM inserts
+    them in one statement: SQLite cannot say which id a multi-row INSERT gave which row, so
+    without ids the ORM sends one INSERT per record. Only once the transaction has written (it
+    then holds SQLite's write lock: nobody takes an id meanwhile); never elsewhere (PostgreSQL's
+    sequences number rows, and a multi-row INSERT there returns the ids in order)."""
+    if not items or session.get_bind().dialect.name != "sqlite":
+        return
+    model = type(items[0])
+    keys = inspect(model).primary_key
+    if len(keys) != 1 or not isinstance(keys[0].type, Integer):
+        return
+    with session.no_autoflush:
+        last = session.query(func.max(keys[0])).scalar() or 0
+    attribute = inspect(model).get_property_by_column(keys[0]).key
+    for number, item in enumerate(items, last + 1):
+        setattr(item, attribute, number)
 
 
 @dataclass(frozen=True)
@@ -297,6 +327,68 @@ class RecordCommands:
             record(session, item, "update", before.values, snapshot(item))
 
         self._run(work)
+
+    # --- imports (app.core.transfer): many records, one transaction ------------------------------
+    def _default_department(self, item) -> None:
+        # A new record belongs to the author's department unless one was chosen (as create()).
+        scope = current_scope()
+        if item.owning_department_id is None and scope.department_id is not None:
+            item.department_id = scope.department_id
+
+    def _prepare_new(self, item) -> None:
+        """What create() has before its check: the author's department, and (its flush gives
+        them) the columns' defaults — here without a flush."""
+        self._default_department(item)
+        for key, default in _defaults(type(item)):
+            if getattr(item, key) is None:
+                setattr(item, key, default.arg(None) if default.is_callable else default.arg)
+
+    def check(self, item, before: Before | None = None) -> None:
+        """The write check of a create (``before`` None) or an update, writing nothing: an
+        import's preview says with it which rows would be refused, and why."""
+        if before is None:
+            self._prepare_new(item)
+        self._check_write(item, None if before is None else before.department_id)
+
+    def import_rows(self, rows: Iterable[list[tuple]]) -> dict:
+        """Creates and updates in ONE transaction, all or nothing. ``rows`` yields lists
+        (chunks) of ``(ref, item, before)``: ``before`` None creates ``item``, else it updates
+        it (``before``: ``RecordCommands.before(item)`` taken before the changes). Each record
+        passes the check of a single create or update and leaves its history row; the first
+        refusal rolls everything back and raises its error with ``error.row = ref``. Chunks are
+        flushed one by one, so a large import holds one chunk of records in memory."""
+        counts = {"create": 0, "update": 0}
+
+        def work(session):
+            for n, chunk in enumerate(rows):
+                for ref, item, before in chunk:
+                    try:
+                        if before is None:
+                            self._prepare_new(item)
+                            session.add(item)
+                        self._check_write(item, None if before is None else before.department_id)
+                    except CommandError as error:
+                        error.row = ref
+                        raise
+                if n:  # (the first chunk's INSERTs take the write lock)
+                    _number_new_rows(session, [item for _r, item, b in chunk if b is None])
+                session.flush()
+                history: list[dict] = []  # (inserted in one statement per chunk)
+                for _ref, item, before in chunk:
+                    if before is None:
+                        self.after_create(session, item)
+                        record(session, item, "create", None, snapshot(item), rows=history)
+                        counts["create"] += 1
+                    else:
+                        record(session, item, "update", before.values, snapshot(item),
+                               rows=history)
+                        counts["update"] += 1
+                session.flush()
+                if history:
+                    session.execute(insert(RecordChange), history)
+
+        self._run(work)
+        return counts
 
     def delete(self, items: Iterable) -> None:
         """Deletes the records with what belongs to them: their children by foreign key go by

@@ -37,6 +37,33 @@ DATETIME_EXAMPLE = "2026-11-28 09:30"
 DATE_EXAMPLE = "2026-11-28"
 
 
+def typed_parts(text: str, with_time: bool) -> tuple[int, ...] | None:
+    """(year, month, day[, hour, minute, second]) of a date or time as people type it (see
+    ``_TYPED``), or None; the forms and the imports (app.core.transfer) read dates alike."""
+    match = _TYPED.fullmatch(text)
+    if match is None or (match.group(4) is not None) != with_time:
+        return None
+    return tuple(int(part or 0) for part in match.groups()[:6 if with_time else 3])
+
+
+def parse_date(text: str) -> dt.date | None:
+    """A calendar date as people type it (``2026-11-28``, ``2026/11/28``), or None."""
+    parts = typed_parts(text, with_time=False)
+    try:
+        return dt.date(*parts) if parts is not None else None
+    except ValueError:
+        return None
+
+
+def parse_instant(text: str) -> dt.datetime | None:
+    """An instant typed in the display zone (``2026-11-28 09:30``) as naive UTC, or None."""
+    parts = typed_parts(text, with_time=True)
+    try:
+        return from_display(dt.datetime(*parts)) if parts is not None else None
+    except ValueError:
+        return None
+
+
 class PickerInput:
     """A text box a person types into; picker.js adds the picker, in the page's language."""
 
@@ -83,9 +110,8 @@ class _TypedField(Field):
         self.data = None
         if not text:
             return
-        match = _TYPED.fullmatch(text)
-        if match is not None and (match.group(4) is not None) == self.with_time:
-            parts = tuple(int(part or 0) for part in match.groups()[:6 if self.with_time else 3])
+        parts = typed_parts(text, self.with_time)
+        if parts is not None:
             with contextlib.suppress(ValueError):  # 2026-02-30, 25:00
                 self.data = self._stored(parts)
         if self.data is None:

@@ -134,12 +134,14 @@ def _same(old, new) -> bool:
 
 
 def record(session, item, action: str, before: dict | None, after: dict | None,
-           extra: dict | None = None, department_id: int | None = None) -> None:
+           extra: dict | None = None, department_id: int | None = None,
+           rows: list | None = None) -> None:
     """Add the history row of a write (before/after: ``snapshot()``s, None for a create's
     before and a delete's after). ``extra``: what the action brought that no column keeps
     (e.g. the reason given for a return); a value already shown by a column is left out.
     An edit that changed nothing leaves no row; any other action always leaves one.
-    ``department_id``: where a row of a record without a department is filed."""
+    ``department_id``: where a row of a record without a department is filed.
+    ``rows``: append the row's values there instead (an import inserts them in bulk)."""
     if before is not None and after is not None:
         changed = [k for k in after if not _same(before.get(k), after[k])]
         before = {k: before.get(k) for k in changed}
@@ -154,15 +156,19 @@ def record(session, item, action: str, before: dict | None, after: dict | None,
     model = type(item)
     if extra:
         after = {**(after or {}), **extra}
-    session.add(RecordChange(
-        table_name=model.__tablename__,
-        record_id=inspect(item).identity[0],
-        record_label=label_of(item),
-        action=action,
-        department_id=item.owning_department_id if department_id is None else department_id,
-        before=_named(session, model, before),
-        after=_named(session, model, after),
-    ))
+    values = {
+        "table_name": model.__tablename__,
+        "record_id": inspect(item).identity[0],
+        "record_label": label_of(item),
+        "action": action,
+        "department_id": item.owning_department_id if department_id is None else department_id,
+        "before": _named(session, model, before),
+        "after": _named(session, model, after),
+    }
+    if rows is not None:
+        rows.append(values)
+    else:
+        session.add(RecordChange(**values))
 
 
 # --- reading ---------------------------------------------------------------------------------

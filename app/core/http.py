@@ -41,6 +41,7 @@ def _error_messages():
         404: _("The page or record was not found."),
         405: _("This method is not allowed here."),
         409: _("The record is not in a state that allows this."),
+        413: _("The upload is too large."),
         422: _("The data is not valid."),
         429: _("Too many attempts. Please wait a while and try again."),
         500: _("Something went wrong on our side. Nothing was changed."),
@@ -65,5 +66,5 @@ def init_error_pages(app) -> None:
             appbuilder=appbuilder, base_template=appbuilder.base_template,
         ), code
 
-    for code in (400, 403, 404, 405, 409, 422, 429, 500):
+    for code in (400, 403, 404, 405, 409, 413, 422, 429, 500):
         app.register_error_handler(code, handle)

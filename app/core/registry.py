@@ -89,6 +89,9 @@ class Register:
     rollup_columns: tuple[str, ...] = ("department_id",)
     # import: the natural key a row is matched on (re-importing an export changes nothing)
     import_key: tuple[str, ...] = ()
+    # the register's write commands, if not RecordCommands(model): f() -> RecordCommands
+    # (imports write through them, e.g. so that each imported work order gets its ticket)
+    commands: Callable | None = None
     # the values of a valid record for the contract tests: ``sample(make)`` -> {attribute: value}
     sample: Callable | None = None
     # what the history calls the register's own actions ({code: label})

@@ -21,6 +21,7 @@ from app.core.models import shown_label
 PERMISSION_LABELS = {
     "can_list": _("View list"), "can_show": _("View record"), "can_add": _("Add"),
     "can_edit": _("Edit"), "can_delete": _("Delete"), "can_export": _("Export"),
+    "can_import": _("Import"),
     "can_download": _("Download files"), "can_transition": _("Lifecycle actions"),
     "can_charts": _("View charts"), "muldelete": _("Delete selected"),
     "mark_read": _("Mark as read"), "menu_access": _("Menu entry"),

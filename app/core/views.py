@@ -5,15 +5,11 @@ data safe lives here once: scoped data interface, the shared write command, POST
 """
 from __future__ import annotations
 
-import csv
-import io
-
-from flask import abort, flash, g, redirect, request, send_file, url_for
+from flask import abort, flash, g, redirect, request, url_for
 from flask_appbuilder import ModelRestApi, ModelView, expose, has_access
 from flask_appbuilder.actions import action as fab_action
 from flask_appbuilder.models.sqla.filters import FilterInFunction
-from flask_appbuilder.security.decorators import permission_name
-from flask_appbuilder.urltools import get_filter_args, get_order_args
+from flask_appbuilder.urltools import get_filter_args
 from flask_appbuilder.widgets import ListWidget
 from flask_babel import lazy_gettext as _
 from markupsafe import Markup
@@ -26,9 +22,9 @@ from app.core.exceptions import CommandError, ForbiddenError, NotFoundError
 from app.core.forms import column_fields
 from app.core.models import Department
 from app.core.scope import current_scope, may_write, scoped_relationships
+from app.core.transfer.views import TransferViewMixin
 from app.extensions import db
 
-EXPORT_LIMIT = 50_000
 MAX_PAGE_SIZE = 100  # as FAB_API_MAX_PAGE_SIZE for the REST API
 
 
@@ -258,13 +254,13 @@ class HardenedViewMixin:
         return widgets
 
 
-class ScopedModelView(HardenedViewMixin, ModelView):
-    """CRUD view whose every path honours department isolation (see app.core.interface)."""
+class ScopedModelView(TransferViewMixin, HardenedViewMixin, ModelView):
+    """CRUD view whose every path honours department isolation (see app.core.interface);
+    export and import of its register (app.core.transfer.views)."""
 
     list_template = "puwan/list.html"
     list_widget = CappedCountListWidget
     method_permission_name = {"export": "export"}
-    export_columns: list[str] | None = None
     # The natural key rows are matched on when importing (e.g. an enterprise's code).
     import_key: tuple[str, ...] = ()
 
@@ -399,65 +395,6 @@ class ScopedModelView(HardenedViewMixin, ModelView):
         self._delete_items(items if isinstance(items, list) else [items])
         self.update_redirect()
         return redirect(self.get_redirect())
-
-    # --- export ------------------------------------------------------------------------------------
-    @expose("/export/<string:fmt>")
-    @has_access
-    @permission_name("export")
-    def export(self, fmt):
-        if fmt not in ("csv", "xlsx"):
-            abort(404)
-        get_filter_args(self._filters, disallow_if_not_in_search=False)
-        order_column, order_direction = (get_order_args().get(self.__class__.__name__) or ("", ""))
-        filters = self._filters.get_joined_filters(self._base_filters)
-        _count, items = self.datamodel.query(
-            filters, order_column, order_direction, page=0, page_size=EXPORT_LIMIT
-        )
-        columns = self.export_columns or self.list_columns
-        header = [str(self.label_columns.get(c, c)) for c in columns]
-        rows = [[self._export_value(item, c) for c in columns] for item in items]
-        name = self.datamodel.obj.__tablename__
-        if fmt == "csv":
-            buffer = io.StringIO()
-            writer = csv.writer(buffer)
-            writer.writerow(header)
-            writer.writerows(rows)
-            data = io.BytesIO(buffer.getvalue().encode("utf-8-sig"))
-            return send_file(data, mimetype="text/csv", as_attachment=True,
-                             download_name=f"{name}.csv")
-        from openpyxl import Workbook
-
-        book = Workbook(write_only=True)
-        sheet = book.create_sheet(title=name[:31])
-        sheet.append(header)
-        for row in rows:
-            sheet.append(row)
-        data = io.BytesIO()
-        book.save(data)
-        data.seek(0)
-        return send_file(
-            data,
-            mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            as_attachment=True,
-            download_name=f"{name}.xlsx",
-        )
-
-    def _export_value(self, item, column):
-        """A cell as the page shows it: the list's formatter (translated labels, Shanghai
-        times, related records by name), as text."""
-        value = item
-        for part in column.split("."):
-            value = getattr(value, part, None) if value is not None else None
-        if callable(value):
-            value = value()
-        value = self.formatters_columns.get(column, display_value)(value)
-        if isinstance(value, Markup):  # a formatter's link or markup: its text
-            value = value.striptags()
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return value
-        value = "" if value is None else str(value)
-        # A cell starting like a formula would run in Excel (CSV injection): keep it text.
-        return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 class ScopedRestApi(ModelRestApi):

@@ -10,6 +10,7 @@ from flask_appbuilder import Model
 # Import every model so that it is on the metadata.
 import app.clocks.models  # noqa: F401
 import app.core.models  # noqa: F401
+import app.core.transfer.models  # noqa: F401
 import app.registers  # noqa: F401
 
 logger = logging.getLogger("alembic.env")

@@ -1,6 +1,7 @@
 """Exports (CSV and Excel) write what the list page shows: translated labels, Shanghai times,
 related records by their names, in the reader's language — never stored codes."""
 import csv
+import datetime as dt
 import io
 import re
 from html.parser import HTMLParser
@@ -48,15 +49,33 @@ def _listed(client, path) -> list[dict]:
     return [dict(zip(labels, row[-len(labels):], strict=True)) for row in table.rows]
 
 
+def _cell(value) -> str:
+    """An Excel cell as the page writes it (its dates are real dates, to the minute there)."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    return str(value)
+
+
 def _exported(client, path, fmt) -> list[dict]:
     resp = client.get(path.replace("/list/", f"/export/{fmt}"))
     assert resp.status_code == 200
     if fmt == "csv":
         rows = list(csv.reader(io.StringIO(resp.get_data().decode("utf-8-sig"))))
     else:
-        rows = [["" if v is None else str(v) for v in row]
+        rows = [[_cell(v) for v in row]
                 for row in load_workbook(io.BytesIO(resp.get_data())).active.values]
     return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+
+
+def _midnight(text: str) -> str:
+    """A deadline the page writes as the end of a day ("2026-11-30 24:00") is the next day's
+    00:00 in a sheet (a time Excel can read)."""
+    match = re.fullmatch(r"(\d{4}-\d{2}-\d{2}) 24:00", text)
+    if match is None:
+        return text
+    return f"{dt.date.fromisoformat(match.group(1)) + dt.timedelta(days=1)} 00:00"
 
 
 def _same_as_the_page(client, path, fmt) -> list[dict]:
@@ -65,7 +84,7 @@ def _same_as_the_page(client, path, fmt) -> list[dict]:
     for sheet_row, page_row in zip(exported, listed, strict=True):
         shared = set(sheet_row) & set(page_row)
         assert len(shared) >= 5
-        assert {k: sheet_row[k] for k in shared} == {k: page_row[k] for k in shared}
+        assert {k: sheet_row[k] for k in shared} == {k: _midnight(page_row[k]) for k in shared}
     cells = {cell for row in exported for cell in row.values()}
     assert not cells & CODES
     return exported

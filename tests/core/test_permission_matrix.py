@@ -26,7 +26,7 @@ ROLES = {"anonymous": None, "staff": "ipb", "japanese_window": "jawin", "zone_re
 ARGS = {
     "pk": "999999", "name": "muldelete", "fmt": "csv", "locale": "en", "version": "v1",
     "filename": "nothing.txt", "action": "close", "token": "not-a-token", "code": "policy",
-    "ticket": "PW-2026-999999", "attachment_id": "999999", "year": "2026",
+    "ticket": "PW-2026-999999", "attachment_id": "999999", "year": "2026", "job_id": "999999",
 }
 
 

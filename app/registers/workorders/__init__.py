@@ -9,6 +9,7 @@ from app.core.registry import Register, declare
 from app.core.scope import Scope
 from app.registers.workorders import inbox, service_types
 from app.registers.workorders.charts import WorkOrderDashboardView
+from app.registers.workorders.commands import WorkOrderCommands
 from app.registers.workorders.lifecycle import CLOCK_NAMES, LIFECYCLE, PAUSABLE_STATES
 from app.registers.workorders.models import (
     ServiceType,
@@ -64,6 +65,10 @@ REGISTER = declare(Register(
     lifecycle=LIFECYCLE,
     clocks=CLOCK_NAMES,
     pause_states=PAUSABLE_STATES,
+    # imports: a row with a ticket updates that order; one without takes in a new order, with
+    # its ticket, clocks and timeline (its commands)
+    import_key=("ticket",),
+    commands=WorkOrderCommands,
     view=WorkOrderView,
     api=WorkOrderApi,
     charts_view=WorkOrderDashboardView,

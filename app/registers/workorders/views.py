@@ -140,7 +140,7 @@ class WorkOrderView(LifecycleViewMixin, AttachmentsViewMixin, ScopedModelView):
                               "attachment": "show", "upload": "transition"}
     # Work orders are the zone's record of its promises: they are closed, never deleted.
     base_permissions = ["can_list", "can_show", "can_add", "can_edit", "can_export",
-                        "can_transition"]
+                        "can_import", "can_transition"]
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
