@@ -366,7 +366,10 @@ class RecordCommands:
                         if before is None:
                             self._prepare_new(item)
                             session.add(item)
-                        self._check_write(item, None if before is None else before.department_id)
+                        else:
+                            self._keep_hidden_links(item, before)
+                        self._check_write(item, None if before is None else before.department_id,
+                                          before)
                     except CommandError as error:
                         error.row = ref
                         raise
