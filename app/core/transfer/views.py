@@ -77,6 +77,15 @@ class TransferViewMixin:
     """Export and import routes of a register's ModelView."""
 
     export_columns: list[str] | None = None
+    IMPORT_ROUTES = frozenset({"import_upload", "import_job", "import_progress",
+                               "import_confirm", "import_template"})
+
+    def __init__(self, **kwargs):
+        # Imports map columns through the register's declaration: a view of a table no
+        # register declares (e.g. the SLA hooks) has no import routes nor permission.
+        if registry.get(self.datamodel.obj.__tablename__) is None:
+            self.exclude_route_methods = {*self.exclude_route_methods, *self.IMPORT_ROUTES}
+        super().__init__(**kwargs)
 
     @property
     def register(self):
