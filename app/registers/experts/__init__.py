@@ -15,6 +15,8 @@ REGISTER = declare(Register(
     edit_columns=["name_zh", "name_ja", "name_en", "field", "title", "employer", "phone",
                   "email", "ties", "notes", "department"],
     list_columns=["name", "field", "title", "employer", "phone", "department"],
+    export_columns=["name_zh", "name_ja", "name_en", "field", "title", "employer", "phone",
+                    "email", "ties", "notes", "department"],
     search_columns=["name_zh", "name_ja", "name_en", "field", "title", "employer", "ties",
                     "department"],
     order_columns=["name_zh", "employer"],

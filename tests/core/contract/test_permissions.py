@@ -13,8 +13,9 @@ from tests.core.contract.conftest import REGISTERS, by_table
 from tests.core.contract.routes import standard_routes
 from tests.core.test_permission_matrix import ROLES, _status
 
-READ = {"can_list", "can_show", "can_export", "can_get", "can_info", "can_charts"}
-WRITE = READ | {"can_add", "can_edit", "can_delete", "muldelete", "can_post", "can_put"}
+READ = {"can_list", "can_show", "can_export", "can_get", "can_info", "can_charts", "can_calendar"}
+WRITE = READ | {"can_add", "can_edit", "can_delete", "muldelete", "can_post", "can_put",
+                 "can_import"}
 # What each role may do on a register of each profile (the administrator: everything).
 PROFILES = {
     DEPARTMENT_RECORDS: {"staff": WRITE, "japanese_window": WRITE, "dispatcher": WRITE,

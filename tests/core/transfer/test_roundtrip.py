@@ -5,11 +5,12 @@ import itertools
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import String
 
 from app.core import registry
 from app.core.transfer.columns import import_fields
 from tests.core.transfer.conftest import confirm, upload, wait
-from tests.factories import valid_uscc
+from tests.factories import sample_record, valid_uscc
 
 REGISTERS = [register.table for register in registry.registers()]
 _n = itertools.count(1)
@@ -37,14 +38,17 @@ def _records(table: str, enterprises, orders, marker: str) -> str:
     register = registry.get(table)
     assert register.sample is not None, f"declare a sample for {table} (or make it here)"
     factories = {"enterprise": lambda values: enterprises.create("IPB", **values)}
-    assert table in factories, f"no factory for {table}: add one here"
+    make = factories.get(table, lambda values: sample_record(enterprises.app, register, "IPB",
+                                                             **values))
     column = None
     for prefix in (marker, marker, "其他"):
         values = register.sample(Make)
-        column = column or next(k for k in register.search_columns or register.edit_columns
-                                if isinstance(values.get(k), str) and k not in register.import_key)
-        values[column] = f"{prefix}{values[column]}"
-        factories[table](values)
+        column = column or next(  # a free-text column the list searches (not a key, no code)
+            k for k in register.search_columns or register.edit_columns
+            if isinstance(getattr(getattr(register.model, k, None), "type", None), String)
+            and k not in register.import_key and k not in register.field_values)
+        values[column] = f"{prefix}{values.get(column) or ''}"
+        make(values)
     return column
 
 
