@@ -360,7 +360,8 @@ class RecordCommands:
         counts = {"create": 0, "update": 0}
 
         def work(session):
-            for n, chunk in enumerate(rows):
+            wrote = False
+            for chunk in rows:
                 for ref, item, before in chunk:
                     try:
                         if before is None:
@@ -373,9 +374,10 @@ class RecordCommands:
                     except CommandError as error:
                         error.row = ref
                         raise
-                if n:  # (the first chunk's INSERTs take the write lock)
+                if wrote:  # (the first writes took the write lock)
                     _number_new_rows(session, [item for _r, item, b in chunk if b is None])
                 session.flush()
+                wrote = wrote or bool(chunk)
                 history: list[dict] = []  # (inserted in one statement per chunk)
                 for _ref, item, before in chunk:
                     if before is None:

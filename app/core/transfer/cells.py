@@ -58,7 +58,7 @@ class Renderer:
         self.formatters = formatters
         self.choices = choices  # {column: {code: label}}
         self.plain = fields._columns(model)
-        self.labels: dict = {}  # (column, code) -> translated label, once per export
+        self.labels: dict = {}  # (column, code) or yes/no -> translated label, once per export
 
     def row(self, item) -> list:
         return [self.cell(item, column) for column in self.columns]
@@ -86,12 +86,16 @@ class Renderer:
         if value is None or value == "":
             return None
         if isinstance(value, bool):
-            return yes_no(value)
+            if value not in self.labels:  # (translated once per export)
+                self.labels[value] = yes_no(value)
+            return self.labels[value]
+        if isinstance(value, Markup):
+            return value.striptags() or None
         if isinstance(value, dt.datetime):  # (to the second: read back, it is the same)
             return to_display(value).replace(tzinfo=None, microsecond=0)
         if isinstance(value, (dt.date, int, float, decimal.Decimal)):
             return value
-        if isinstance(value, str) and not isinstance(value, Markup):
+        if isinstance(value, str):
             return value
         if isinstance(value, (list, tuple, set)):  # a relation's records: by name
             separator = ", " if reader_language() == "en" else "、"

@@ -279,3 +279,21 @@ def test_the_batch_write_refuses_all_when_one_record_fails_its_check(app):
         db.session.remove()
     assert refused.value.row == 9 and "uscc" in refused.value.errors
     assert totals(app) == before
+
+
+def test_an_import_in_many_chunks_keeps_each_record_with_its_history(app, importing,
+                                                                     monkeypatch):
+    """200 rows in chunks of 30: on SQLite the batch numbers the new records itself (so that
+    a chunk is one INSERT); each history row must name the record it describes."""
+    from app.core.transfer import importer
+
+    monkeypatch.setattr(importer, "CHUNK", 30)
+    rows = [[valid_uscc(), f"分批企业{n:03d}", "食品加工", "已投产", "否"] for n in range(200)]
+    summary = importing("ipb", csv_bytes(ENTERPRISE_HEADER_ZH, rows))
+    assert summary["committed"]["create"] == 200
+    with app.app_context():
+        names = {e.id: (e.uscc, e.name_zh) for e in db.session.query(Enterprise)}
+        history = {c.record_id: (c.after["uscc"], c.after["name_zh"])
+                   for c in db.session.query(RecordChange).filter_by(action="create")}
+        db.session.remove()
+    assert len(names) == 200 and history == names
