@@ -22,6 +22,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _
 from sqlalchemy import case, func, insert, literal_column, or_
 
+from app.core import fields
 from app.core.scope import visibility_clause
 from app.core.timeutil import display_tz, format_display
 from app.extensions import db
@@ -41,7 +42,9 @@ def month_of(column):
 class Chart:
     key: str
     title: object
-    group: Callable          # model -> SQL expression to group by
+    # model -> SQL expression to group by; or a column's name: its declared choices
+    # (app.core.fields) then name the groups unless ``labels`` says otherwise
+    group: Callable | str
     measure: Callable | None = None  # model -> value per row; None counts rows
     agg: str = "count"       # count | sum | avg (of ``measure``)
     kind: str = "bar"        # bar | pie | line
@@ -53,6 +56,16 @@ class Chart:
     # With a source: (record model, on-clause) joining the view's records, so that the list's
     # filters apply to these charts too.
     join: Callable | None = None
+
+    def __post_init__(self):
+        self.column = self.group if isinstance(self.group, str) else None
+        if self.column is not None:
+            self.group = lambda model, name=self.column: getattr(model, name)
+
+    def labelled_by(self, model) -> None:
+        """Group names from the column's declared choices, where the chart names none."""
+        if self.labels is None and self.column is not None:
+            self.labels = fields.choices(model).get(self.column)
 
     def label(self, key) -> str:
         if key is None:
@@ -351,6 +364,11 @@ class ChartsView(BaseView):
     # The columns a rollup row keeps (of ROLLUP_COLUMNS) so that the charted model's
     # ``visible_clause`` can apply to it: declared by the register.
     rollup_columns: tuple[str, ...] = ("department_id",)
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        for chart in self.charts:
+            chart.labelled_by(self.datamodel.obj)
 
     def _filters(self):
         """The request's list filters and the errors of values that could not be read."""

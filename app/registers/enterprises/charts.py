@@ -12,11 +12,9 @@ FILTERS = [
     FilterControl("export_enterprise", _("Export enterprises only")),
 ]
 CHARTS = [
-    Chart("industry", _("Enterprises by industry"), lambda m: m.industry, labels=INDUSTRIES,
-          value_label=_("Enterprises")),
+    Chart("industry", _("Enterprises by industry"), "industry", value_label=_("Enterprises")),
     Chart("japanese", _("Japanese-funded share"), lambda m: m.japanese_funded, kind="pie",
           labels=lambda v: _("Japanese-funded") if v else _("Other"),
           value_label=_("Enterprises")),
-    Chart("stage", _("Enterprises by stage"), lambda m: m.stage, kind="pie", labels=STAGES,
-          value_label=_("Enterprises")),
+    Chart("stage", _("Enterprises by stage"), "stage", kind="pie", value_label=_("Enterprises")),
 ]

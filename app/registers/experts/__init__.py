@@ -3,7 +3,7 @@ from flask_babel import lazy_gettext as _
 
 from app.core.charts import Chart, FilterControl
 from app.core.registry import Register, declare
-from app.registers.experts.models import FIELDS, Expert
+from app.registers.experts.models import Expert
 
 REGISTER = declare(Register(
     model=Expert,
@@ -24,8 +24,7 @@ REGISTER = declare(Register(
     labels={"name": _("Name")},
     link_column="name",
     import_key=("name_zh", "employer"),
-    charts=[Chart("field", _("Experts by field"), lambda m: m.field, labels=FIELDS,
-                  value_label=_("Experts"))],
+    charts=[Chart("field", _("Experts by field"), "field", value_label=_("Experts"))],
     chart_filters=[FilterControl("department", _("Department"))],
     charts_title=_("Expert charts"),
     sample=lambda make: {"name_zh": make.text("专家"), "field": "safety",
