@@ -11,7 +11,7 @@ import datetime as dt
 import os
 import tempfile
 
-from flask import Response, abort, g, jsonify, redirect, request, send_file, stream_with_context, url_for
+from flask import Response, abort, g, jsonify, redirect, request, send_file, url_for
 from flask_appbuilder import expose, has_access
 from flask_appbuilder.security.decorators import permission_name
 from flask_appbuilder.urltools import get_filter_args, get_order_args
@@ -71,14 +71,14 @@ def _stamp() -> str:
     return dt.datetime.now().strftime("%Y%m%d-%H%M")
 
 
-def _xlsx_response(path: str, name: str):
-    response = send_file(path, mimetype=XLSX, as_attachment=True, download_name=name)
+def _file_response(path: str, name: str, mimetype: str = XLSX):
+    response = send_file(path, mimetype=mimetype, as_attachment=True, download_name=name)
     response.call_on_close(lambda: os.unlink(path))
     return response
 
 
 def _temporary_path() -> str:
-    handle, path = tempfile.mkstemp(suffix=".xlsx", prefix="puwan-")
+    handle, path = tempfile.mkstemp(prefix="puwan-")
     os.close(handle)
     return path
 
@@ -130,18 +130,23 @@ class TransferViewMixin:
         header = [str(self.label_columns.get(c, c)) for c in columns]
         rows = _read_once(renderer.row(item) for item in self.export_query().yield_per(500))
         name = f"{model.__tablename__}-{_stamp()}"
-        if fmt == "csv":
-            response = Response(stream_with_context(csv_lines(header, rows)),
-                                mimetype="text/csv; charset=utf-8")
-            response.headers["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-            return response
         path = _temporary_path()
+        if fmt == "csv":
+            # Written to a file within the request (as the XLSX is), not streamed from the
+            # database: the read ends with the request, whenever the client reads the file.
+            try:
+                with open(path, "w", encoding="utf-8", newline="") as fh:
+                    fh.writelines(csv_lines(header, rows))
+            except Exception:
+                os.unlink(path)
+                raise
+            return _file_response(path, f"{name}.csv", "text/csv; charset=utf-8")
         try:
             write_xlsx(path, str(self.list_title or model.__tablename__), header, rows)
         except Exception:
             os.unlink(path)
             raise
-        return _xlsx_response(path, f"{name}.xlsx")
+        return _file_response(path, f"{name}.xlsx")
 
     # --- import ------------------------------------------------------------------------------------
     def _import_page(self, job=None, error=None, status=200):
@@ -226,7 +231,7 @@ class TransferViewMixin:
         except Exception:
             os.unlink(path)
             raise
-        return _xlsx_response(path, f"{name}.xlsx")
+        return _file_response(path, f"{name}.xlsx")
 
 
 def _template(path: str, title: str, header: list[str], fields_) -> None:
