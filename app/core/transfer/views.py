@@ -25,7 +25,6 @@ from app.core.transfer.columns import import_fields
 from app.core.transfer.columns import labels as columns_labels
 from app.core.transfer.importer import max_rows
 from app.core.transfer.sheets import csv_lines, sheet_title, widths, write_xlsx
-from app.extensions import db
 
 EXPORT_LIMIT = 50_000
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -56,15 +55,6 @@ def _hint(item, register) -> str:
             return str(_("%(key)s or name", key=" · ".join(str(names.get(k, k))
                                                          for k in related.import_key)))
     return str(KIND_HINTS.get(item.kind, ""))
-
-
-def _read_once(rows):
-    """The rows, then the read's end: a streamed export's transaction (and, on PostgreSQL, its
-    server-side cursor and locks) ends with its last row, not whenever the response is closed."""
-    try:
-        yield from rows
-    finally:
-        db.session.rollback()
 
 
 def _stamp() -> str:
@@ -128,7 +118,7 @@ class TransferViewMixin:
         choices = register.field_values if register is not None else fields.choices(model)
         renderer = Renderer(model, choices, columns, self.formatters_columns)
         header = [str(self.label_columns.get(c, c)) for c in columns]
-        rows = _read_once(renderer.row(item) for item in self.export_query().yield_per(500))
+        rows = (renderer.row(item) for item in self.export_query().yield_per(500))
         name = f"{model.__tablename__}-{_stamp()}"
         path = _temporary_path()
         if fmt == "csv":
