@@ -1,10 +1,13 @@
 """Test data factories: valid, unique values by sequence; override only what a test is about."""
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 
 from app.clocks.models import SlaClock
+from app.core import registry
 from app.core.models import Department, PuwanUser
+from app.core.scope import current_scope
 from app.extensions import db
 from app.registers.enterprises.models import Enterprise
 from app.registers.enterprises.validators import uscc_check_char
@@ -140,6 +143,24 @@ class Make:
     def ref(model, **by) -> int:
         """The id of a stored row of reference data (e.g. a seeded service type)."""
         return db.session.query(model.id).filter_by(**by).scalar()
+
+    @staticmethod
+    def record(model, **overrides) -> int:
+        """The id of a new stored record of another register, made from that register's
+        sample: of the current user's department (IPB outside a request)."""
+        register = registry.get(model.__tablename__)
+        item = model(**{**register.sample(Make), **overrides})
+        if hasattr(model, "department_id") and getattr(item, "department_id", None) is None:
+            item.department_id = current_scope().department_id or department_id("IPB")
+        db.session.add(item)
+        db.session.commit()
+        return item.id
+
+    @staticmethod
+    def instant(days: int = 0, hour: int = 1) -> dt.datetime:
+        """A whole hour ``days`` from today (naive UTC, as stored)."""
+        today = dt.datetime.now(dt.UTC).replace(tzinfo=None, minute=0, second=0, microsecond=0)
+        return today.replace(hour=hour) + dt.timedelta(days=days)
 
 
 def sample_record(app, register, department: str = "IPB", **overrides) -> int:

@@ -1,7 +1,14 @@
 """The registers of the plan. Importing a register's package declares it to the registry
 (app.core.registry); ``register_all`` has the kit add each one's views and API to FAB."""
 from app.core import kit, registry
-from app.registers import enterprises, experts, workorders  # noqa: F401  (each declares itself)
+from app.registers import (  # noqa: F401  (each declares itself)
+    enterprises,
+    events,
+    experts,
+    institutions,
+    registrations,
+    workorders,
+)
 
 
 def register_all(appbuilder) -> None:

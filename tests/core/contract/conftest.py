@@ -146,6 +146,12 @@ def _sample_keys(register) -> list[str]:
         def ref(model, **by):
             return 0
 
+        record = ref
+
+        @staticmethod
+        def instant(days=0, hour=1):
+            return None
+
     return list(register.sample(Keys))
 
 
