@@ -23,6 +23,8 @@ from app.core.parts import attachments, lifecycle
 from app.core.scope import (
     child_relationships,
     current_scope,
+    may_write,
+    owned,
     scoped_relationships,
     visibility_clause,
 )
@@ -180,7 +182,8 @@ class RecordCommands:
 
     @staticmethod
     def before(item) -> Before:
-        return Before(snapshot(item), item.owning_department_id, links(item))
+        department_id = item.owning_department_id if owned(type(item)) else None
+        return Before(snapshot(item), department_id, links(item))
 
     # --- checks ------------------------------------------------------------------------------
     def _check_write(self, item, original_department_id: int | None,
@@ -188,15 +191,10 @@ class RecordCommands:
         """``before``: the record before an edit (None for a new one). Every link the write
         makes — many-to-one, many-to-many, a child row added — is checked; a link the record
         already had is not (one to a record the user can no longer read does not block an
-        unrelated edit)."""
-        scope = current_scope()
-        if original_department_id is not None and not scope.can_write(original_department_id):
-            raise ForbiddenError()
-        department_id = item.owning_department_id
-        if department_id is None:
-            raise ValidationFailed(errors={"department": [_("Choose a department.")]})
-        if not scope.can_write(department_id):
-            raise ForbiddenError(_("You may not put a record into another department."))
+        unrelated edit). A record without a department (reference data) is governed by the
+        view's permissions alone: only its links and values are checked."""
+        if owned(type(item)):
+            self._check_department(item, original_department_id)
         self._check_links(item, before)
         self._check_children(item, before)
         validate = getattr(item, "validate_record", None)  # the model's own rules first
@@ -205,6 +203,17 @@ class RecordCommands:
         errors = fields.check(item)  # then what the columns declare (choices, ranges, lengths)
         if errors:
             raise ValidationFailed(errors=errors)
+
+    @staticmethod
+    def _check_department(item, original_department_id: int | None) -> None:
+        scope = current_scope()
+        if original_department_id is not None and not scope.can_write(original_department_id):
+            raise ForbiddenError()
+        department_id = item.owning_department_id
+        if department_id is None:
+            raise ValidationFailed(errors={"department": [_("Choose a department.")]})
+        if not scope.can_write(department_id):
+            raise ForbiddenError(_("You may not put a record into another department."))
 
     @staticmethod
     def _check_links(item, before: Before | None, skip=frozenset({"department"})) -> None:
@@ -235,7 +244,6 @@ class RecordCommands:
         """A child row new to ``item``: taken from another record, the user must be able to
         write that one (and the row itself, if it is a department's record); its own links are
         checked like the record's."""
-        scope = current_scope()
         moved = db.session.info.get(MOVED, {})
         old = before.links if before is not None else None
         for rel in child_relationships(type(item)):
@@ -248,9 +256,7 @@ class RecordCommands:
                     parent = moved[state.key]
                     left = (db.session.get(type(item), parent)
                             if parent is not None and parent != _pk(item) else None)
-                    owned = hasattr(type(child), "owning_department_id")
-                    if (left is not None and not scope.can_write(left.owning_department_id)) \
-                            or (owned and not scope.can_write(child.owning_department_id)):
+                    if (left is not None and not may_write(left)) or not may_write(child):
                         raise ValidationFailed(errors={rel.key: [ANOTHER_DEPARTMENT]})
                 try:
                     back = {r.key for r in scoped_relationships(type(child))
@@ -289,11 +295,8 @@ class RecordCommands:
 
     def create(self, item) -> None:
         def work(session):
-            scope = current_scope()
-            # A new record belongs to the author's department unless one was chosen.
-            if item.owning_department_id is None and scope.department_id is not None:
-                item.department_id = scope.department_id
-            if item.owning_department_id is None:
+            self._default_department(item)
+            if owned(type(item)) and item.owning_department_id is None:
                 raise ValidationFailed(errors={"department": [_("Choose a department.")]})
             session.add(item)
             session.flush()
@@ -330,9 +333,10 @@ class RecordCommands:
 
     # --- imports (app.core.transfer): many records, one transaction ------------------------------
     def _default_department(self, item) -> None:
-        # A new record belongs to the author's department unless one was chosen (as create()).
+        # A new record belongs to the author's department unless one was chosen.
         scope = current_scope()
-        if item.owning_department_id is None and scope.department_id is not None:
+        if owned(type(item)) and item.owning_department_id is None \
+                and scope.department_id is not None:
             item.department_id = scope.department_id
 
     def _prepare_new(self, item) -> None:
@@ -401,12 +405,11 @@ class RecordCommands:
         delete), their SLA clocks, notices and supervision entries here (``_delete_subjects``),
         their attachments' files once the delete is committed."""
         items = list(items)
-        scope = current_scope()
         files: list[str] = []
 
         def work(session):
             for item in items:
-                if not scope.can_write(item.owning_department_id):
+                if not may_write(item):
                     raise ForbiddenError()
                 record(session, item, "delete", snapshot(item), None)
             files.extend(attachments.stored_names(session, self.register, items))

@@ -23,6 +23,7 @@ from sqlalchemy.orm import RelationshipDirection
 from app.core import fields, registry
 from app.core.display import display_value
 from app.core.models import LANGUAGES, RecordChange, reader_language, shown_label
+from app.core.scope import current_scope, owned
 from app.core.timeutil import format_display
 
 AUDIT_IGNORED = {"id", "changed_on", "changed_by_fk", "created_on", "created_by_fk"}
@@ -140,7 +141,9 @@ def record(session, item, action: str, before: dict | None, after: dict | None,
     before and a delete's after). ``extra``: what the action brought that no column keeps
     (e.g. the reason given for a return); a value already shown by a column is left out.
     An edit that changed nothing leaves no row; any other action always leaves one.
-    ``department_id``: where a row of a record without a department is filed.
+    ``department_id``: where a row of a record without a department is filed; by default
+    under its author's department (reference data an administrator keeps), and a change made
+    outside a request by no one (a seed) leaves none.
     ``rows``: append the row's values there instead (an import inserts them in bulk)."""
     if before is not None and after is not None:
         changed = [k for k in after if not _same(before.get(k), after[k])]
@@ -154,6 +157,11 @@ def record(session, item, action: str, before: dict | None, after: dict | None,
     if action == "update" and not after and not extra:
         return
     model = type(item)
+    if department_id is None:
+        department_id = item.owning_department_id if owned(model) \
+            else current_scope().department_id
+    if department_id is None:
+        return
     if extra:
         after = {**(after or {}), **extra}
     values = {
@@ -161,7 +169,7 @@ def record(session, item, action: str, before: dict | None, after: dict | None,
         "record_id": inspect(item).identity[0],
         "record_label": label_of(item),
         "action": action,
-        "department_id": item.owning_department_id if department_id is None else department_id,
+        "department_id": department_id,
         "before": _named(session, model, before),
         "after": _named(session, model, after),
     }

@@ -253,8 +253,9 @@ class DepartmentOwnedMixin:
 
     @property
     def owning_department_id(self) -> int | None:
-        # Before a flush the relationship may be set while the column is not yet.
-        department = self.department
+        # Before a flush the relationship may be set while the column is not yet; it is read
+        # only when loaded or set (a list asking each row costs no query per row).
+        department = self.__dict__.get("department")
         return department.id if department is not None else self.department_id
 
     @classmethod

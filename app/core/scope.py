@@ -126,11 +126,14 @@ def child_relationships(model):
             yield rel
 
 
-def may_write(item) -> bool:
-    """Whether the current user may change ``item``: the edit check, for buttons and actions.
+def owned(model) -> bool:
+    """Whether ``model``'s rows belong to a department. A row without one (roles, permissions,
+    reference data such as institutions) is governed by the view's permissions alone."""
+    return hasattr(model, "owning_department_id")
 
-    A row without a department (roles, permissions, reference data) is governed by the view's
-    permissions alone."""
-    if not hasattr(type(item), "owning_department_id"):
+
+def may_write(item) -> bool:
+    """Whether the current user may change ``item``: the edit check, for buttons and actions."""
+    if not owned(type(item)):
         return True
     return current_scope().can_write(item.owning_department_id)

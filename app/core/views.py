@@ -8,12 +8,14 @@ from __future__ import annotations
 from flask import abort, flash, g, redirect, request, url_for
 from flask_appbuilder import ModelRestApi, ModelView, expose, has_access
 from flask_appbuilder.actions import action as fab_action
+from flask_appbuilder.api.convert import Model2SchemaConverter
 from flask_appbuilder.models.sqla.filters import FilterInFunction
 from flask_appbuilder.urltools import get_filter_args
 from flask_appbuilder.widgets import ListWidget
 from flask_babel import lazy_gettext as _
 from markupsafe import Markup
 from marshmallow import ValidationError
+from marshmallow import fields as ma_fields
 
 from app.core import fields, interface
 from app.core.commands import RecordCommands
@@ -22,6 +24,7 @@ from app.core.exceptions import CommandError, ForbiddenError, NotFoundError
 from app.core.forms import column_fields
 from app.core.models import Department
 from app.core.scope import current_scope, may_write, scoped_relationships
+from app.core.timeutil import from_display, to_display
 from app.core.transfer.views import TransferViewMixin
 from app.extensions import db
 
@@ -397,11 +400,36 @@ class ScopedModelView(TransferViewMixin, HardenedViewMixin, ModelView):
         return redirect(self.get_redirect())
 
 
+class Instant(ma_fields.DateTime):
+    """An instant in the REST API, ISO 8601: read back with its offset in the display zone
+    (``2026-11-28T09:30:00+08:00``); taken with any offset, and without one as display-zone
+    (Shanghai) time, as everywhere a person types one. Stored as naive UTC."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else to_display(value).isoformat()
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return from_display(super()._deserialize(value, attr, data, **kwargs))
+
+
+class SchemaConverter(Model2SchemaConverter):
+    """FAB's schemas, with the instants of DateTime columns as ``Instant``s."""
+
+    def _column2field(self, datamodel, column, nested=True, parent_schema_name=None):
+        field = super()._column2field(datamodel, column, nested, parent_schema_name)
+        if type(field) is ma_fields.DateTime and not datamodel.is_relation(column.name):
+            field = Instant(required=field.required, allow_none=field.allow_none,
+                            validate=field.validators, dump_only=field.dump_only,
+                            load_only=field.load_only)
+        return field
+
+
 class ScopedRestApi(ModelRestApi):
     """REST API whose writes go through the same command as the UI."""
 
     # Cookie-authenticated API writes would bypass the UI's CSRF check: JWT only.
     allow_browser_login = False
+    model2schemaconverter = SchemaConverter
 
     def __init__(self):
         rel = _relation_filters(self.datamodel.obj)

@@ -1,7 +1,8 @@
 """What a register exports and imports, read from its declaration (app.core.registry).
 
 - Export: the columns its list page shows (``export_columns``, else ``list_columns``) with
-  their labels.
+  their labels, led by the columns of its natural key the list does not show (an event's list
+  shows its title in the reader's language, its key is the Chinese one): an export reads back.
 - Import: its add and edit columns (a column only the add form has is set when a record is
   created, never changed by an import), led by its natural key (``import_key``). A header
   names a column by its label in any of zh/ja/en or by its name, in any case and spacing
@@ -66,9 +67,10 @@ def labels(register: Register) -> dict:
 
 def export_columns(register: Register) -> list[str]:
     view = _view(register)
-    return list(register.export_columns or getattr(view, "export_columns", None)
-                or register.list_columns or getattr(view, "list_columns", None)
-                or register.edit_columns)
+    columns = list(register.export_columns or getattr(view, "export_columns", None)
+                   or register.list_columns or getattr(view, "list_columns", None)
+                   or register.edit_columns)
+    return [key for key in register.import_key if key not in columns] + columns
 
 
 def _kind(column, choices: dict) -> str:

@@ -202,11 +202,38 @@ class Importer:
                 reasons.append(f"{self.names[key]}: {refused.reason}")
         return values, reasons
 
+    def _key_part(self, key: str, value):
+        """A key's value as rows and records are matched on: a related record by its id, an
+        instant to the minute (as a CSV export shows it), anything else caseless text."""
+        if self.by_key[key].kind == "relation":
+            return getattr(value, "id", value)
+        if isinstance(value, dt.datetime):
+            return value.replace(second=0, microsecond=0)
+        return normalized(value)
+
     def _key(self, values: dict) -> tuple | None:
         parts = [values.get(k) for k in self.key]
         if not parts or any(p is None for p in parts):
             return None
-        return tuple(normalized(p) for p in parts)
+        return tuple(self._key_part(k, p) for k, p in zip(self.key, parts, strict=True))
+
+    def _record_key(self, item) -> tuple:
+        return tuple(self._key_part(k, getattr(item, self.by_key[k].fk or k)) for k in self.key)
+
+    def _key_clause(self, key: str, values: list):
+        """The records whose ``key`` may match one of the rows' ``values``."""
+        field_ = self.by_key[key]
+        if field_.kind == "relation":
+            return getattr(self.model, field_.fk).in_({value.id for value in values})
+        column = getattr(self.model, key)
+        if field_.kind == "instant":  # (matched to the minute: a range, compared in Python)
+            return column.between(min(values).replace(second=0, microsecond=0),
+                                  max(values).replace(second=59, microsecond=999999))
+        variants = set()
+        for value in values:
+            variants |= {value, value.upper(), value.lower()} if isinstance(value, str) \
+                else {value}
+        return column.in_(variants)
 
     def _existing(self, parsed: list) -> tuple[dict, set]:
         """The records the chunk's keys name (whatever their department), and which of them
@@ -214,16 +241,9 @@ class Importer:
         wanted = [values for _n, values, _r, key in parsed if key is not None]
         if not wanted:
             return {}, set()
-        clauses = []
-        for key in self.key:
-            variants = set()
-            for values in wanted:
-                value = values[key]
-                variants |= {value, value.upper(), value.lower()} if isinstance(value, str) \
-                    else {value}
-            clauses.append(getattr(self.model, key).in_(variants))
+        clauses = [self._key_clause(key, [values[key] for values in wanted]) for key in self.key]
         found = self.session.query(self.model).filter(*clauses).all()
-        by_key = {tuple(normalized(getattr(item, k)) for k in self.key): item for item in found}
+        by_key = {self._record_key(item): item for item in found}
         ids = [getattr(item, self.pk.key) for item in found]
         clause = visibility_clause(self.model)
         if clause is None or not ids:

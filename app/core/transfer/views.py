@@ -21,7 +21,7 @@ from app.core import fields, registry
 from app.core.exceptions import CommandError
 from app.core.transfer import jobs
 from app.core.transfer.cells import NO, YES, Renderer
-from app.core.transfer.columns import import_fields
+from app.core.transfer.columns import export_columns, import_fields
 from app.core.transfer.columns import labels as columns_labels
 from app.core.transfer.importer import max_rows
 from app.core.transfer.sheets import csv_lines, sheet_title, widths, write_xlsx
@@ -113,8 +113,9 @@ class TransferViewMixin:
         if fmt not in ("csv", "xlsx"):
             abort(404)
         model = self.datamodel.obj
-        columns = list(self.export_columns or self.list_columns)
         register = self.register
+        columns = export_columns(register) if register is not None else list(
+            self.export_columns or self.list_columns)
         choices = register.field_values if register is not None else fields.choices(model)
         renderer = Renderer(model, choices, columns, self.formatters_columns)
         header = [str(self.label_columns.get(c, c)) for c in columns]

@@ -2,9 +2,7 @@
 timeline and clocks, and the REST API — all through WorkOrderCommands."""
 from __future__ import annotations
 
-import datetime as dt
-
-from flask import request, url_for
+from flask import url_for
 from flask_appbuilder.widgets import ShowWidget
 from flask_babel import lazy_gettext as _
 from markupsafe import Markup
@@ -21,7 +19,7 @@ from app.core.parts.views import (
     remember_shown,
 )
 from app.core.scope import may_write
-from app.core.timeutil import format_display, format_due, from_display
+from app.core.timeutil import format_display, format_due
 from app.core.views import ScopedModelView, ScopedRestApi, coded, record_columns
 from app.registers.enterprises.models import Enterprise
 from app.registers.enterprises.views import enterprise_label
@@ -214,15 +212,6 @@ class WorkOrderApi(LifecycleApiMixin, TimelineApiMixin, ScopedRestApi):
     def __init__(self):
         super().__init__()
         self.commands = WorkOrderCommands()
-
-    def post_headless(self):
-        if request.is_json and isinstance(request.json, dict) and request.json.get("received_at"):
-            try:
-                moment = dt.datetime.fromisoformat(str(request.json["received_at"]))
-            except ValueError:
-                return self.response_422(message={"received_at": [str(_("Not a valid time."))]})
-            request.json["received_at"] = from_display(moment).isoformat()
-        return super().post_headless()
 
     def transition_result(self, order) -> dict:
         return {"id": order.id, "ticket": order.ticket, "state": order.state}

@@ -6,6 +6,7 @@ Isolation is tried as another department's user: ``edb`` against the records of 
 """
 from __future__ import annotations
 
+import datetime as dt
 from html.parser import HTMLParser
 
 import pytest
@@ -16,6 +17,7 @@ import app.registers  # noqa: F401  (each register declares itself)
 from app.core import fields, registry
 from app.core.charts import ChartsView
 from app.core.models import PuwanUser
+from app.core.timeutil import format_display
 from app.extensions import db
 from tests.factories import Make
 
@@ -67,11 +69,17 @@ def create(app, register, username: str = "ipb", links: dict | None = None,
         context.pop()
 
 
-def sample(app, register) -> dict:
-    with app.app_context():
-        values = register.sample(Make)
+def sample(app, register, username: str | None = None) -> dict:
+    """A sample's values; ``username``: made as that user, so that the records it links (an
+    event a registration is for) are of the user's department, as the user would link."""
+    context = as_user(app, username) if username else app.app_context()
+    if not username:
+        context.push()
+    try:
+        return register.sample(Make)
+    finally:
         db.session.remove()
-    return values
+        context.pop()
 
 
 def row(app, model, pk) -> dict | None:
@@ -91,7 +99,7 @@ def count(app, model) -> int:
     return n
 
 
-def _relation_of(model, key: str) -> str | None:
+def relation_of(model, key: str) -> str | None:
     """The many-to-one relation whose foreign key ``key`` is (``service_type_id`` →
     ``service_type``): what forms and the API name."""
     mapper = inspect(model)
@@ -102,17 +110,23 @@ def _relation_of(model, key: str) -> str | None:
 
 
 def api_payload(register, values: dict) -> dict:
-    """A sample as the REST API takes it: relations by their name and the related id."""
-    return {(_relation_of(register.model, key) or key): value for key, value in values.items()}
+    """A sample as the REST API takes it: relations by their name and the related id, instants
+    (naive UTC) in ISO 8601 with their offset."""
+    return {(relation_of(register.model, key) or key):
+            value.replace(tzinfo=dt.UTC).isoformat() if isinstance(value, dt.datetime) else value
+            for key, value in values.items()}
 
 
 def form_payload(register, values: dict) -> dict:
-    """A sample as a form posts it: text, a box ticked ("y") or left out."""
+    """A sample as a form posts it: text, an instant as a person types it (Shanghai time), a
+    box ticked ("y") or left out."""
     data = {}
-    for key, value in api_payload(register, values).items():
+    for key, value in values.items():
         if value is False or value is None:
             continue
-        data[key] = "y" if value is True else str(value)
+        key = relation_of(register.model, key) or key
+        data[key] = "y" if value is True else format_display(value) \
+            if isinstance(value, dt.datetime) else str(value)
     return data
 
 

@@ -27,6 +27,7 @@ from tests.core.contract.conftest import (
     form_payload,
     form_values,
     free_text,
+    relation_of,
     row,
     sample,
     view_of,
@@ -165,12 +166,28 @@ def _select(html: str, name: str) -> str:
     return match.group(0) if match else ""
 
 
+def _texts(app, register, values: dict) -> dict:
+    """A sample's text values and the names of the records it links (a registration's event
+    and enterprise), as an export shows them."""
+    texts = {key: value for key, value in values.items() if isinstance(value, str)}
+    with app.app_context():
+        for key, value in values.items():
+            relation = relation_of(register.model, key)
+            if relation is not None and value is not None:
+                target = getattr(register.model, relation).property.mapper.class_
+                texts[relation] = str(db.session.get(target, value))
+        db.session.remove()
+    return texts
+
+
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_exports_contain_only_the_users_department(app, clients, register, fmt):
-    """The records are told apart by their sample's own values (e.g. their names)."""
-    mine, other = sample(app, register), sample(app, register)
+    """The records are told apart by their sample's own values (e.g. their names) or the
+    names of the records they link."""
+    mine, other = sample(app, register, "edb"), sample(app, register, "ipb")
     create(app, register, "edb", **mine)
     create(app, register, "ipb", **other)
+    mine, other = _texts(app, register, mine), _texts(app, register, other)
     resp = clients.ui("edb").get(f"{register.route}/export/{fmt}")
     assert resp.status_code == 200
     if fmt == "csv":
@@ -179,7 +196,7 @@ def test_exports_contain_only_the_users_department(app, clients, register, fmt):
     else:
         cells = {str(c) for line in load_workbook(io.BytesIO(resp.get_data())).active.values
                  for c in line}
-    shown = [key for key, value in mine.items() if isinstance(value, str) and value in cells]
+    shown = [key for key, value in mine.items() if value in cells]
     assert shown, "the export shows none of the sample's values"
     assert not {other[key] for key in shown} & cells
 
