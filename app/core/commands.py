@@ -197,6 +197,11 @@ class RecordCommands:
             self._check_department(item, original_department_id)
         self._check_links(item, before)
         self._check_children(item, before)
+        register = self.register
+        if register is not None and register.kind_column is not None:
+            kind = getattr(item, register.kind_column)
+            if kind is not None:  # (no kind: refused below)
+                fields.clear_other_kinds(item, kind)
         validate = getattr(item, "validate_record", None)  # the model's own rules first
         if validate is not None:
             validate()

@@ -8,7 +8,11 @@ A column's (or relationship's) ``info`` may say:
   code or a label accepted by imports, the history's value, the chart's group names; a value
   outside it is refused by the write command;
 - ``min`` / ``max``: the range of a number (refused outside it);
-- ``description``: the help text under a form field.
+- ``description``: the help text under a form field;
+- ``kinds``: the kinds of record the field belongs to (``("training",)``), for a register whose
+  records have a kind (``Register.kind``): its form shows the field only while the chosen kind
+  is one of these, its record page leaves it out, empty, on a record of another kind, and the
+  write command clears it there (``clear_other_kinds``), so no stale value lingers.
 
 A column that is NOT NULL without a default is required. The write command checks all of this
 on every path (form, REST, import), so a view cannot forget it (``check``).
@@ -68,6 +72,26 @@ def choices(model) -> dict:
     """key -> {code: label} for the coded columns."""
     return {key: column.info["choices"] for key, column in _columns(model).items()
             if "choices" in column.info}
+
+
+@cache
+def kind_specific(model) -> dict:
+    """key -> the kinds its column belongs to, for the columns that declare ``kinds``."""
+    return {key: tuple(column.info["kinds"]) for key, column in _columns(model).items()
+            if "kinds" in column.info}
+
+
+def not_of_kind(model, kind) -> set:
+    """The kind-specific columns a record of ``kind`` does not have."""
+    return {key for key, kinds in kind_specific(model).items() if kind not in kinds}
+
+
+def clear_other_kinds(item, kind) -> None:
+    """Empty the kind-specific columns ``item``'s kind does not have (a record whose kind
+    changed keeps no value of its former kind)."""
+    for key in not_of_kind(type(item), kind):
+        if getattr(item, key) is not None:
+            setattr(item, key, None)
 
 
 def required(column) -> bool:

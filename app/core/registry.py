@@ -119,6 +119,10 @@ class Register:
     timeline: Any = None
     attachments: Any = None
     lifecycle: Any = None
+    # how a record's kind is found when it is not its own ``kind`` column (a registration's is
+    # its event's): f(record) -> code. Columns declaring ``info["kinds"]`` belong to those kinds
+    # (app.core.fields).
+    kind_of: Callable | None = None
 
     # the classes the kit made or wired (app.core.kit.install)
     view_class: type | None = field(default=None, init=False)
@@ -176,6 +180,20 @@ class Register:
                 names = GRANTS[level][part] + (own if part in ("view", "api") else ())
                 out |= {(cls.class_permission_name or cls.__name__, name) for name in names}
         return out
+
+    @property
+    def kind_column(self) -> str | None:
+        """The record's own coded ``kind`` column, unless the register finds kinds elsewhere:
+        the column a form chooses the kind by (its kind-specific fields follow it)."""
+        if self.kind_of is None and "kind" in fields.choices(self.model):
+            return "kind"
+        return None
+
+    def kind(self, record) -> str | None:
+        """The record's kind (None: the register has no kinds)."""
+        if self.kind_of is not None:
+            return self.kind_of(record)
+        return getattr(record, self.kind_column) if self.kind_column else None
 
     @property
     def parts(self) -> list:

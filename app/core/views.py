@@ -11,13 +11,13 @@ from flask_appbuilder.actions import action as fab_action
 from flask_appbuilder.api.convert import Model2SchemaConverter
 from flask_appbuilder.models.sqla.filters import FilterInFunction
 from flask_appbuilder.urltools import get_filter_args
-from flask_appbuilder.widgets import ListWidget
+from flask_appbuilder.widgets import FormWidget, ListWidget
 from flask_babel import lazy_gettext as _
 from markupsafe import Markup
 from marshmallow import ValidationError
 from marshmallow import fields as ma_fields
 
-from app.core import fields, interface
+from app.core import fields, interface, registry
 from app.core.commands import RecordCommands
 from app.core.display import coded, display_value, yes_no  # noqa: F401  (views' helpers)
 from app.core.exceptions import CommandError, ForbiddenError, NotFoundError
@@ -68,6 +68,13 @@ def display_formatters(view) -> dict:
     return {**{c: coded(coded_columns[c]) if c in coded_columns else display_value
                for c in columns},
             **(view.formatters_columns or {})}
+
+
+class KindFormWidget(FormWidget):
+    """FAB's record form; given ``kinds`` ({field: its kinds}) and the ``kind_column`` the form
+    chooses the kind by, a field shows only while its kind is chosen (static/puwan/kinds.js)."""
+
+    template = "puwan/widgets/form.html"
 
 
 class CappedCountListWidget(ListWidget):
@@ -250,10 +257,16 @@ class HardenedViewMixin:
     def _get_show_widget(self, pk, item, widgets=None, actions=None, show_fieldsets=None):
         widgets = super()._get_show_widget(pk, item, widgets=widgets, actions=actions,
                                            show_fieldsets=show_fieldsets)
+        shown = widgets["show"].template_args
         if not may_write(item):  # (an empty ``actions`` would make FAB offer them all)
-            shown = widgets["show"].template_args
             shown["actions"] = {name: action for name, action in shown["actions"].items()
                                 if name in self.read_only_actions}
+        register = registry.get(self.datamodel.obj.__tablename__)
+        if register is not None and fields.kind_specific(register.model):
+            # a field of other kinds says nothing about this record: left out while empty
+            other = {key for key in fields.not_of_kind(register.model, register.kind(item))
+                     if getattr(item, key) in (None, "")}
+            shown["include_columns"] = [c for c in shown["include_columns"] if c not in other]
         return widgets
 
 
@@ -263,6 +276,8 @@ class ScopedModelView(TransferViewMixin, HardenedViewMixin, ModelView):
 
     list_template = "puwan/list.html"
     list_widget = CappedCountListWidget
+    add_widget = KindFormWidget
+    edit_widget = KindFormWidget
     method_permission_name = {"export": "export"}
     # The natural key rows are matched on when importing (e.g. an enterprise's code).
     import_key: tuple[str, ...] = ()
@@ -299,6 +314,27 @@ class ScopedModelView(TransferViewMixin, HardenedViewMixin, ModelView):
     def _render_form(self, template, title, widgets, **extra):
         status = g.pop("_puwan_form_status", 200 if request.method == "GET" else 422)
         return self.render_template(template, title=title, widgets=widgets, **extra), status
+
+    def _form_kinds(self, widget, columns) -> None:
+        """Where the form chooses the record's kind, its kind-specific fields follow it."""
+        register = registry.get(self.datamodel.obj.__tablename__)
+        kind = register.kind_column if register is not None else None
+        if kind is None or kind not in columns or not isinstance(widget, KindFormWidget):
+            return
+        specific = fields.kind_specific(register.model)
+        widget.template_args["kinds"] = {key: list(kinds) for key, kinds in specific.items()
+                                         if key in columns}
+        widget.template_args["kind_column"] = kind
+
+    def _get_add_widget(self, form, exclude_cols=None, widgets=None):
+        widgets = super()._get_add_widget(form, exclude_cols=exclude_cols, widgets=widgets)
+        self._form_kinds(widgets["add"], self.add_columns)
+        return widgets
+
+    def _get_edit_widget(self, form, exclude_cols=None, widgets=None):
+        widgets = super()._get_edit_widget(form, exclude_cols=exclude_cols, widgets=widgets)
+        self._form_kinds(widgets["edit"], self.edit_columns)
+        return widgets
 
     # --- add / edit / delete through the shared command ---------------------------------------------
     def _add(self):

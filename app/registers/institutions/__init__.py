@@ -22,5 +22,6 @@ REGISTER = declare(Register(
     labels={"name": _("Name")},
     link_column="name",
     import_key=("name_zh",),
-    sample=lambda make: {"name_zh": make.text("大连银行"), "kind": "bank"},
+    sample=lambda make: {"name_zh": make.text("大连银行"), "kind": "bank",
+                         "contact_name": make.text("李经理")},
 ))

@@ -24,6 +24,7 @@ REGISTER = declare(Register(
     link_column="enterprise",
     commands=RegistrationCommands,
     import_key=("event", "enterprise"),
+    kind_of=lambda registration: registration.event.kind,  # (its job fair's fields)
     sample=lambda make: {"event_id": make.record(Event),
                          "enterprise_id": make.record(Enterprise),
                          "contact_name": make.text("王经理")},

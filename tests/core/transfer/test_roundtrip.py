@@ -9,8 +9,8 @@ from sqlalchemy import String
 
 from app.core import registry
 from app.core.transfer.columns import import_fields
-from tests.core.transfer.conftest import confirm, upload, wait
 from tests import factories
+from tests.core.transfer.conftest import confirm, upload, wait
 from tests.factories import sample_record, valid_uscc
 
 REGISTERS = [register.table for register in registry.registers()]
