@@ -445,7 +445,11 @@ class Instant(ma_fields.DateTime):
         return None if value is None else to_display(value).isoformat()
 
     def _deserialize(self, value, attr, data, **kwargs):
-        return from_display(super()._deserialize(value, attr, data, **kwargs))
+        try:
+            moment = super()._deserialize(value, attr, data, **kwargs)
+        except ValidationError:
+            raise ValidationError(str(_("Not a valid time."))) from None
+        return from_display(moment)
 
 
 class SchemaConverter(Model2SchemaConverter):
