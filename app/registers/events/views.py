@@ -53,9 +53,8 @@ class EventViewBase(ScopedModelView):
     def _get_add_widget(self, form, exclude_cols=None, widgets=None):
         if request.method == "GET":  # (a form sent back with errors keeps what was sent)
             kind = request.args.get("kind")
-            if kind in KINDS:
-                form.kind.data = kind
-            lead, cooperating = defaults(form.kind.data or next(iter(KINDS)), current_scope(),
+            form.kind.data = kind if kind in KINDS else form.kind.data or next(iter(KINDS))
+            lead, cooperating = defaults(form.kind.data, current_scope(),
                                          writable_department_ids())
             departments = {d.id: d for d in db.session.query(Department)}
             if lead is not None and "department" in form:
