@@ -49,6 +49,9 @@ class EventViewBase(ScopedModelView):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.commands = EventCommands()
+        # The record page reads its few co-operating departments and partner institutions with
+        # the event (one query, not two more): room for the panels within the page's bound.
+        self.datamodel.eager_one = (*self.datamodel.eager_one, "co_departments", "institutions")
 
     def _get_add_widget(self, form, exclude_cols=None, widgets=None):
         if request.method == "GET":  # (a form sent back with errors keeps what was sent)
