@@ -480,7 +480,7 @@ def load_demo(now: dt.datetime | None = None) -> str:
                     db.session.expunge_all()  # (a flush looks at every object the session holds)
         from app.demo.events import load_events
 
-        events = load_events(now, people)
+        events = load_events(now, {code: people[user] for code, user in STAFF.items()}, _act_as)
         report = sweep(db.session, now)
     return (f"{users} users (password {DEMO_PASSWORD}), {enterprises} enterprises, "
             f"{orders} work orders, {events}; SLA sweep: {report}")

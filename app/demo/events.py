@@ -157,7 +157,7 @@ def _start(now: dt.datetime, days: int, rng: random.Random) -> dt.datetime:
     return day.replace(hour=rng.choice((1, 6)), minute=0, second=0, microsecond=0)
 
 
-def _register(plan, event, candidates, staff, rng, at) -> list[Registration]:
+def _register(plan, event, candidates, staff, rng, at, act_as) -> list[Registration]:
     """The plan's registrations: staff register their department's enterprises, the rest come
     through the portal while registration is open."""
     made = []
@@ -178,16 +178,16 @@ def _register(plan, event, candidates, staff, rng, at) -> list[Registration]:
             with acting_as_system():
                 commands.create(item)
         else:
-            _act_as(staff)
+            act_as(staff)
             commands.create(item)
         made.append(item)
     return made
 
 
-def _attendance(plan, registrations, staff, rng, at) -> None:
+def _attendance(plan, registrations, staff, rng, at, act_as) -> None:
     """After the event: who came (present, absent, excused with a reason), a job fair's outcome,
     and the feedback of most who came."""
-    _act_as(staff)
+    act_as(staff)
     commands = RegistrationCommands(now=at)
     for item in registrations:
         if item.status != "registered":
@@ -210,17 +210,10 @@ def _attendance(plan, registrations, staff, rng, at) -> None:
         commands.update(item, before)
 
 
-def _act_as(user) -> None:
-    from app.demo.dataset import _act_as as act
-
-    act(user)
-
-
-def load_events(now: dt.datetime, people: dict) -> str:
-    """Make the demo's institutions and events (see the module) with ``people`` (username →
-    user) acting; returns what was made."""
+def load_events(now: dt.datetime, staff: dict, act_as) -> str:
+    """Make the demo's institutions and events (see the module), each department's ``staff``
+    (code → user) acting through ``act_as(user)``; returns what was made."""
     from app.core.models import Department
-    from app.demo.dataset import STAFF
     from app.registers.enterprises.models import Enterprise
 
     departments = {d.code: d for d in db.session.query(Department)}
@@ -234,7 +227,7 @@ def load_events(now: dt.datetime, people: dict) -> str:
     for plan in EVENTS:
         if plan.name_zh in existing:
             continue
-        staff = people[STAFF[plan.lead]]
+        lead_staff = staff[plan.lead]
         starts = _start(now, plan.days, rng)
         planned_at = starts - dt.timedelta(days=30)
         event = Event(kind=plan.kind, name_zh=plan.name_zh, name_ja=plan.name_ja,
@@ -245,22 +238,23 @@ def load_events(now: dt.datetime, people: dict) -> str:
                       department_id=departments[plan.lead].id,
                       co_departments=[departments[code] for code in plan.co],
                       institutions=[institutions[i] for i in plan.partners])
-        _act_as(staff)
+        act_as(lead_staff)
         EventCommands(now=planned_at).create(event)
         opened_at = min(starts - dt.timedelta(days=20), now - dt.timedelta(days=2))
         if plan.state != "planned" and not (plan.state == "cancelled" and plan.days > 45):
             EventCommands(now=opened_at).perform(event, "open", {})
-        registrations = _register(plan, event, enterprises, staff, rng,
-                                  opened_at + dt.timedelta(hours=2))
+        registrations = _register(plan, event, enterprises, lead_staff, rng,
+                                  opened_at + dt.timedelta(hours=2), act_as)
         registered += len(registrations)
-        _act_as(staff)
+        act_as(lead_staff)
         if plan.state == "cancelled":
             EventCommands(now=now - dt.timedelta(days=1)).perform(
                 event, "cancel", {"reason": plan.reason})
         if plan.state in ("held", "closed"):
             EventCommands(now=starts + dt.timedelta(hours=1)).perform(event, "hold", {})
-            _attendance(plan, registrations, staff, rng, starts + dt.timedelta(hours=plan.hours))
-            _act_as(staff)
+            _attendance(plan, registrations, lead_staff, rng,
+                        starts + dt.timedelta(hours=plan.hours), act_as)
+            act_as(lead_staff)
         if plan.state == "closed":
             EventCommands(now=starts + dt.timedelta(days=3)).perform(event, "close", {})
         made += 1
