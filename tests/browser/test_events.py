@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -71,7 +72,7 @@ def test_edb_plans_opens_finds_and_downloads_a_training(app, browser, live_serve
 
         with page.expect_download() as download:
             page.locator("#event-ics").click()
-        body = open(download.value.path(), encoding="utf-8").read()
+        body = Path(download.value.path()).read_text(encoding="utf-8")
         assert "BEGIN:VEVENT" in body and f"SUMMARY:{title}" in body
         shanghai = start - dt.timedelta(hours=8)
         assert f"DTSTART:{shanghai:%Y%m%dT%H%M%S}Z" in body

@@ -30,6 +30,9 @@ REGISTER = declare(Register(
                   "starts_at", "ends_at", "venue", "capacity", "topic", "fair_scope",
                   "institutions", "description", "department", "co_departments",
                   "created_on", "changed_on", "created_by", "changed_by"],
+    # (the titles in each language, so that an export imports back onto its events)
+    export_columns=["starts_at", "ends_at", "name_zh", "name_ja", "name_en", "kind", "topic",
+                    "fair_scope", "venue", "capacity", "description", "state", "department"],
     search_columns=["name_zh", "name_ja", "name_en", "kind", "state", "venue", "starts_at",
                     "department"],
     order_columns=["starts_at", "name_zh", "kind", "state"],

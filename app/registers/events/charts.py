@@ -66,6 +66,7 @@ EVENTS = _("Events")
 ATTENDED = _("Attended (percent of registered)")
 
 CHARTS = [
+    Chart("by_state", _("Events by state"), "state", kind="pie", value_label=EVENTS),
     Chart("by_kind", _("Events by kind (cancelled ones not counted)"), "kind", kind="pie",
           value_label=EVENTS, where=_held),
     Chart("by_month", _("Events by month (cancelled ones not counted)"),

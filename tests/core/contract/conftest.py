@@ -6,6 +6,7 @@ Isolation is tried as another department's user: ``edb`` against the records of 
 """
 from __future__ import annotations
 
+import datetime as dt
 from html.parser import HTMLParser
 
 import pytest
@@ -102,8 +103,11 @@ def _relation_of(model, key: str) -> str | None:
 
 
 def api_payload(register, values: dict) -> dict:
-    """A sample as the REST API takes it: relations by their name and the related id."""
-    return {(_relation_of(register.model, key) or key): value for key, value in values.items()}
+    """A sample as the REST API takes it: relations by their name and the related id, instants
+    in ISO form."""
+    return {(_relation_of(register.model, key) or key):
+            value.isoformat() if isinstance(value, dt.datetime) else value
+            for key, value in values.items()}
 
 
 def form_payload(register, values: dict) -> dict:
