@@ -88,6 +88,13 @@ class Event(LocalizedNameMixin, AuditMixin, DepartmentOwnedMixin, Model):
     def state_label(self) -> str:
         return str(STATES.get(self.state, self.state or ""))
 
+    @property
+    def calendar_title(self) -> str:
+        """Its title on the calendar: a cancelled event says so."""
+        if self.state == "cancelled":
+            return str(_("Cancelled: %(title)s", title=self.name))
+        return self.name
+
     @classmethod
     def visible_clause(cls, scope):
         """The lead department and the co-operating departments read an event."""

@@ -12,7 +12,7 @@ from app.core import registry
 from app.extensions import db
 from tests.core.contract.conftest import OWNED, by_table, create, view_of
 from tests.core.test_list_at_scale import page_queries
-from tests.factories import Make, department_id
+from tests.factories import Make, department_id, sample_record
 
 LIST_QUERIES = 4  # user with roles, permissions, capped count, page …
 SHOW_QUERIES = 7
@@ -56,7 +56,9 @@ def _links(app, register, n: int) -> dict:
     for rel in inspect(register.model).relationships:
         target = registry.get(rel.mapper.class_.__tablename__)
         if rel.direction is RelationshipDirection.MANYTOMANY and target and target.sample:
-            links[rel.key] = [create(app, target, "ipb") for _ in range(n)]
+            # (reference data, e.g. institutions, belongs to no department: stored as it is)
+            links[rel.key] = [create(app, target, "ipb") if hasattr(target.model, "department_id")
+                              else sample_record(app, target) for _ in range(n)]
     return links
 
 

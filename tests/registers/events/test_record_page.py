@@ -1,0 +1,57 @@
+"""An event's record page: the fields of its kind, its places and attendance at a glance, its
+timeline and attachments — in a fixed number of queries however many registrations it has."""
+from __future__ import annotations
+
+import re
+
+from tests.core.test_list_at_scale import page_queries
+
+
+def _cell(html: str, id_: str) -> str:
+    return re.sub(r"<[^>]+>|\s+", " ", re.search(rf'id="{id_}">(.*?)</td>', html, re.S)
+                  .group(1)).strip()
+
+
+def test_the_summary_counts_places_and_attendance(auth, events):
+    pk = events.make("EDB", capacity=10, state="held", days=-1)
+    events.register(pk, 3, attendance="present", attendees=2)
+    events.register(pk, 1, attendance="absent")
+    events.register(pk, 1, attendance="excused", excuse_reason="生产任务紧")
+    events.register(pk, 1)                                  # not recorded yet
+    events.register(pk, 2, status="waitlisted", attendees=3)
+    events.register(pk, 1, status="cancelled")
+    html = auth.client("edb", lang="zh").get(f"/events/show/{pk}").get_data(as_text=True)
+    assert _cell(html, "event-registered").startswith("9 ")  # people: 3×2 + 1 + 1 + 1
+    assert _cell(html, "event-free") == "1"
+    assert _cell(html, "event-waiting").startswith("6 ")
+    assert [_cell(html, f"event-{k}") for k in ("present", "absent", "excused", "unrecorded")] \
+        == ["3", "1", "1", "1"]
+    assert _cell(html, "event-rate") == "50%"               # 3 of 6 registered enterprises
+
+
+def test_the_page_shows_the_fields_of_the_events_kind(auth, events):
+    training = events.make("EDB", kind="training", topic="tax")
+    fair = events.make("EDB", kind="trade_fair", fair_scope="international")
+    client = auth.client("edb", lang="en")
+    html = client.get(f"/events/show/{training}").get_data(as_text=True)
+    assert "Tax and fee reduction" in html and "International or domestic" not in html
+    html = client.get(f"/events/show/{fair}").get_data(as_text=True)
+    assert "International or domestic" in html and ">Topic<" not in html
+    assert "Reason for cancelling" not in html
+
+
+def test_timeline_attachments_and_panels_are_on_the_page(auth, events):
+    pk = events.make("EDB")
+    html = auth.client("edb").get(f"/events/show/{pk}").get_data(as_text=True)
+    for block in ("event-actions", "event-attachments", "event-summary", "event-timeline"):
+        assert f'id="{block}"' in html
+
+
+def test_the_page_costs_the_same_queries_for_1_or_40_registrations(app, auth, events):
+    client = auth.client("ipb", lang="zh")
+    one = events.make("EDB", co=("IPB", "FIN"), state="held", days=-1, capacity=50)
+    events.register(one, 1, attendance="present")
+    many = events.make("EDB", co=("IPB", "FIN"), state="held", days=-1, capacity=50)
+    events.register(many, 40, attendance="present")
+    counts = [page_queries(app, client, f"/events/show/{pk}") for pk in (one, many)]
+    assert counts[0] == counts[1] <= 6, counts
