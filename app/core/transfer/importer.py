@@ -202,11 +202,17 @@ class Importer:
                 reasons.append(f"{self.names[key]}: {refused.reason}")
         return values, reasons
 
+    def _part(self, key: str, value):
+        """A key's part as rows are matched on it: a related record by its id, text caseless."""
+        if self.by_key[key].kind == "relation":
+            return getattr(value, "id", None)
+        return normalized(value)
+
     def _key(self, values: dict) -> tuple | None:
         parts = [values.get(k) for k in self.key]
         if not parts or any(p is None for p in parts):
             return None
-        return tuple(normalized(p) for p in parts)
+        return tuple(self._part(k, p) for k, p in zip(self.key, parts, strict=True))
 
     def _existing(self, parsed: list) -> tuple[dict, set]:
         """The records the chunk's keys name (whatever their department), and which of them
@@ -216,6 +222,11 @@ class Importer:
             return {}, set()
         clauses = []
         for key in self.key:
+            item = self.by_key[key]
+            if item.kind == "relation":  # (a related record: by its foreign key)
+                clauses.append(getattr(self.model, item.fk).in_(
+                    {values[key].id for values in wanted}))
+                continue
             variants = set()
             for values in wanted:
                 value = values[key]
@@ -223,7 +234,8 @@ class Importer:
                     else {value}
             clauses.append(getattr(self.model, key).in_(variants))
         found = self.session.query(self.model).filter(*clauses).all()
-        by_key = {tuple(normalized(getattr(item, k)) for k in self.key): item for item in found}
+        by_key = {tuple(self._part(k, getattr(item, k)) for k in self.key): item
+                  for item in found}
         ids = [getattr(item, self.pk.key) for item in found]
         clause = visibility_clause(self.model)
         if clause is None or not ids:
