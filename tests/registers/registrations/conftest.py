@@ -73,10 +73,13 @@ def events(app):
 
 def post(client, page: str, path: str, data: dict | list):
     """Post a form of ``page`` with its CSRF token (as the page's own form does)."""
+    from werkzeug.datastructures import MultiDict
+
     token = csrf_token(client, page)
     if isinstance(data, dict):
         data = list(data.items())
-    return client.post(path, data=[("csrf_token", token), *data])
+    return client.post(path, data=MultiDict([("csrf_token", token),
+                                             *((k, str(v)) for k, v in data)]))
 
 
 def select_options(html: str, name: str) -> dict[str, str]:
