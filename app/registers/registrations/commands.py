@@ -24,9 +24,10 @@ import datetime as dt
 from flask_babel import lazy_gettext as _
 from sqlalchemy import func
 
-from app.core.commands import RecordCommands
+from app.core.commands import ANOTHER_DEPARTMENT, RecordCommands
 from app.core.exceptions import CommandError, TransitionError, ValidationFailed
 from app.core.history import record, snapshot
+from app.core.scope import current_scope
 from app.extensions import db
 from app.registers.events.models import Event
 from app.registers.registrations.models import Registration
@@ -75,6 +76,9 @@ class RegistrationCommands(RecordCommands):
             raise ValidationFailed(errors={"event": [_("Choose an event.")]})
         if before is not None and before.values.get("event_id") not in (None, event.id):
             raise ValidationFailed(errors={"event": [OTHER_EVENT]})
+        if before is None and not current_scope().can_write(event.department_id):
+            # (an event of another department: said on the field, as any link refused)
+            raise ValidationFailed(errors={"event": [ANOTHER_DEPARTMENT]})
         item.department_id = event.department_id  # (the link check below: the user writes it)
         super()._check_write(item, original_department_id, before)
         self._check_rules(item, event, new=before is None)

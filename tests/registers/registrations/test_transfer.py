@@ -72,7 +72,7 @@ def test_imported_registrations_beyond_capacity_go_on_the_waiting_list_and_are_s
     events.create("IPB", state="open", name_zh="银企对接会", capacity=2,
                   starts_at=dt.datetime(2026, 12, 5, 1, 30))
     codes = []
-    for n in range(3):
+    for _n in range(3):
         pk = enterprises.create("IPB")
         with app.app_context():
             from app.registers.enterprises.models import Enterprise
