@@ -478,6 +478,10 @@ def load_demo(now: dt.datetime | None = None) -> str:
                 orders += 1
                 if orders % 10 == 0:
                     db.session.expunge_all()  # (a flush looks at every object the session holds)
+        from app.demo import registrations
+
+        registered = registrations.load(now, departments, lambda code: people.get(STAFF.get(code)),
+                                        _act_as)
         report = sweep(db.session, now)
     return (f"{users} users (password {DEMO_PASSWORD}), {enterprises} enterprises, "
-            f"{orders} work orders; SLA sweep: {report}")
+            f"{orders} work orders, {registered} event registrations; SLA sweep: {report}")
