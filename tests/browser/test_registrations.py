@@ -57,7 +57,7 @@ def test_staff_register_fill_the_event_and_take_attendance_in_bulk(
         page.click("#bulk-apply")
         page.wait_for_load_state()
         expect(page.locator(".alert-success").first).to_be_visible()
-        page.locator(f"#registrations-table tr[data-status] >> nth=1").locator(
+        page.locator("#registrations-table tr[data-status] >> nth=1").locator(
             "input[type=checkbox]").check()
         page.select_option("#bulk-attendance", "excused")
         page.fill("#bulk-reason", "台风停工")
