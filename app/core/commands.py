@@ -357,7 +357,7 @@ class RecordCommands:
         import's preview says with it which rows would be refused, and why."""
         if before is None:
             self._prepare_new(item)
-        self._check_write(item, None if before is None else before.department_id)
+        self._check_write(item, None if before is None else before.department_id, before)
 
     def import_rows(self, rows: Iterable[list[tuple]]) -> dict:
         """Creates and updates in ONE transaction, all or nothing. ``rows`` yields lists

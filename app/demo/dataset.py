@@ -478,9 +478,13 @@ def load_demo(now: dt.datetime | None = None) -> str:
                 orders += 1
                 if orders % 10 == 0:
                     db.session.expunge_all()  # (a flush looks at every object the session holds)
+        from app.demo import registrations
         from app.demo.events import load_events
 
         events = load_events(now, {code: people[user] for code, user in STAFF.items()}, _act_as)
+        registered = registrations.load(now, departments, lambda code: people.get(STAFF.get(code)),
+                                        _act_as)
         report = sweep(db.session, now)
     return (f"{users} users (password {DEMO_PASSWORD}), {enterprises} enterprises, "
-            f"{orders} work orders, {events}; SLA sweep: {report}")
+            f"{orders} work orders, {events}, {registered} more event registrations; "
+            f"SLA sweep: {report}")

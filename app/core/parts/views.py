@@ -36,11 +36,13 @@ from app.extensions import db
 @dataclass(frozen=True)
 class Panel:
     """A block of the record page: ``template`` is included with ``panel`` set to
-    ``context(register, record)``; a None context leaves the block out."""
+    ``context(register, record)``; a None context leaves the block out. ``wide``: the page's
+    whole width (a table of many columns), else half of it."""
 
     key: str
     template: str
     context: Callable
+    wide: bool = False
 
 
 _PANELS: dict[str, Panel] = {}
@@ -261,7 +263,7 @@ def view_mixins(register) -> tuple[type, ...]:
         mixins.append(LifecycleViewMixin)
     if register.attachments is not None:
         mixins.append(AttachmentsViewMixin)
-    if register.parts and not mixins:
+    if not mixins:  # (the record page shows the panels other packages add, e.g. figures)
         mixins.append(RecordPageMixin)
     return tuple(mixins)
 

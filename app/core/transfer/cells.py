@@ -15,7 +15,9 @@ import datetime as dt
 import decimal
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _
@@ -35,6 +37,33 @@ TRUE_WORDS = {"1", "true", "yes", "y", "是", "はい", "✓", "✔", "☑", "�
 FALSE_WORDS = {"0", "false", "no", "n", "否", "いいえ", "✗", "✘", "☐", "×", "无", "無"}
 FORMULA_QUOTED = re.compile(r"'[=+\-@\t\r]")
 CJK_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+
+
+@dataclass(frozen=True)
+class Reference:
+    """How records of a model are named in a spreadsheet where a name alone does not tell them
+    apart (an event held every year under the same title: by its title and date). A register's
+    package declares it (``register_reference``); core never imports the register.
+
+    ``name(record)``: its cell in an export; ``lookup(query, text)``: the readable records'
+    ``query`` narrowed to those ``text`` names (None: the kit's own lookup); ``hint``: what to
+    write (the import page); ``several``: the refusal when the text names several records."""
+
+    name: Callable[[Any], str]
+    lookup: Callable[[Any, str], Any]
+    hint: Any = None
+    several: Any = None
+
+
+_REFERENCES: dict[type, Reference] = {}
+
+
+def register_reference(model: type, reference: Reference) -> None:
+    _REFERENCES[model] = reference
+
+
+def reference_for(model: type) -> Reference | None:
+    return _REFERENCES.get(model)
 
 
 class CellRefused(Exception):
@@ -100,6 +129,9 @@ class Renderer:
         if isinstance(value, (list, tuple, set)):  # a relation's records: by name
             separator = ", " if reader_language() == "en" else "、"
             return separator.join(str(self.typed(v)) for v in value)
+        reference = _REFERENCES.get(type(value))
+        if reference is not None:
+            return reference.name(value)
         formatter = self.formatters.get(column)
         if formatter is not None:
             value = formatter(value)
@@ -309,6 +341,22 @@ class Resolver:
         return found
 
     def _lookup(self, target, text: str):
+        reference = _REFERENCES.get(target)
+        if reference is not None:
+            query = self.session.query(target)
+            visible = visibility_clause(target)
+            if visible is not None:
+                query = query.filter(visible)
+            narrowed = reference.lookup(query, text)
+            if narrowed is not None:
+                found = narrowed.limit(2).all()
+                if len(found) == 1:
+                    return found[0]
+                if found:
+                    return CellRefused(reference.several % {"value": text} if reference.several
+                                       else _("“%(value)s” matches several records; give its "
+                                              "code.", value=text))
+                return CellRefused(_("No record “%(value)s” was found.", value=text))
         variants = {text, text.upper(), text.lower()}
         clauses = [column.in_(variants) for column in self._columns(target)]
         if hasattr(target, "first_name") and hasattr(target, "last_name"):

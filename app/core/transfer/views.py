@@ -20,7 +20,7 @@ from flask_babel import lazy_gettext as _
 from app.core import fields, registry
 from app.core.exceptions import CommandError
 from app.core.transfer import jobs
-from app.core.transfer.cells import NO, YES, Renderer
+from app.core.transfer.cells import NO, YES, Renderer, reference_for
 from app.core.transfer.columns import export_columns, import_fields
 from app.core.transfer.columns import labels as columns_labels
 from app.core.transfer.importer import max_rows
@@ -47,6 +47,9 @@ def _hint(item, register) -> str:
         return "、".join(str(label) for label in item.choices.values())
     if item.kind == "relation":
         target = item.target
+        reference = reference_for(target)
+        if reference is not None and reference.hint is not None:
+            return str(reference.hint)
         if hasattr(target, "username"):
             return str(_("a user name or full name"))
         related = registry.get(target.__tablename__)

@@ -10,6 +10,9 @@
 - Attendance (present / absent / excused with a reason) once the event is open or held and
   only for a registered (not waiting, not cancelled) enterprise; feedback only from one that
   was present; a job fair's outcome only on a job fair.
+- Staff act on registrations through the commands below (cancel, check in, attendance in bulk,
+  a job fair's outcome, feedback): each is checked as an edit (the event's lead department
+  writes), runs in one transaction and leaves one history row per registration it changes.
 
 The event row is locked (SELECT … FOR UPDATE on PostgreSQL; SQLite serialises writers) while
 places are counted, so two registrations at once cannot overfill an event.
@@ -21,8 +24,10 @@ import datetime as dt
 from flask_babel import lazy_gettext as _
 from sqlalchemy import func
 
-from app.core.commands import RecordCommands
-from app.core.exceptions import ValidationFailed
+from app.core.commands import ANOTHER_DEPARTMENT, RecordCommands
+from app.core.exceptions import CommandError, TransitionError, ValidationFailed
+from app.core.history import record, snapshot
+from app.core.scope import current_scope
 from app.extensions import db
 from app.registers.events.models import Event
 from app.registers.registrations.models import Registration
@@ -36,6 +41,11 @@ ATTENDANCE_STATES = ("open", "held", "closed")
 
 NOT_TAKING = _("This event does not take registrations now (it is “%(state)s”).")
 OTHER_EVENT = _("A registration cannot move to another event; cancel it and register again.")
+NO_PLACES = _("Not enough places left at this event for %(n)s attendees.")
+# What the change history calls the commands' own actions
+ACTIONS = {"cancel": _("Cancel registration"), "promote": _("Moved up from the waiting list"),
+           "check_in": _("Check in"), "attendance": _("Attendance"),
+           "outcome": _("Job fair outcome"), "feedback": _("Feedback")}
 
 
 def places_taken(session, event_id: int, but: int | None = None) -> int:
@@ -66,11 +76,19 @@ class RegistrationCommands(RecordCommands):
             raise ValidationFailed(errors={"event": [_("Choose an event.")]})
         if before is not None and before.values.get("event_id") not in (None, event.id):
             raise ValidationFailed(errors={"event": [OTHER_EVENT]})
+        if before is None and not current_scope().can_write(event.department_id):
+            # (an event of another department: said on the field, as any link refused)
+            raise ValidationFailed(errors={"event": [ANOTHER_DEPARTMENT]})
         item.department_id = event.department_id  # (the link check below: the user writes it)
         super()._check_write(item, original_department_id, before)
         self._check_rules(item, event, new=before is None)
         if before is None:
             self._take_place(session, item, event)
+        elif item.status == "registered" and event.capacity is not None \
+                and (item.attendees or 1) > (before.values.get("attendees") or 1):
+            lock_event(session, event.id)
+            if places_taken(session, event.id, but=item.id) + item.attendees > event.capacity:
+                raise ValidationFailed(errors={"attendees": [NO_PLACES % {"n": item.attendees}]})
 
     def _check_rules(self, item: Registration, event: Event, new: bool) -> None:
         errors: dict = {}
@@ -134,3 +152,126 @@ class RegistrationCommands(RecordCommands):
             if free is not None:
                 free -= registration.attendees
         return moved
+
+    # --- staff actions: each checked as an edit, one transaction, a history row per record ----
+    def _prepare_new(self, item) -> None:
+        if item.channel is None:  # (an import's rows are taken "by import")
+            item.channel = "import"
+        super()._prepare_new(item)
+
+    def import_rows(self, rows) -> dict:
+        """As the kit's, and says which rows went on the waiting list (the import's page)."""
+        waiting: list = []
+
+        def noting(chunks):
+            for chunk in chunks:
+                yield chunk
+                waiting.extend(ref for ref, item, before in chunk
+                               if before is None and item.status == "waitlisted")
+
+        counts = super().import_rows(noting(rows))
+        if waiting:  # (the import's page says which rows, in the reader's language)
+            counts["waitlisted"] = waiting[:200]
+        return counts
+
+    def _change(self, items: list, action: str, change, extra: dict | None = None,
+                after=None) -> None:
+        """Apply ``change(item)`` to each registration and check it as an edit, in one
+        transaction: the first refusal rolls every one back (its error names the registration
+        in ``error.row``)."""
+        befores = [self.before(item) for item in items]
+
+        def work(session):
+            for item, before in zip(items, befores, strict=True):
+                values = snapshot(item)
+                change(item)
+                session.flush()
+                try:
+                    self._check_write(item, before.department_id, before)
+                except CommandError as error:
+                    error.row = str(item.enterprise)
+                    raise
+                session.flush()
+                record(session, item, action, values, snapshot(item), extra=extra)
+            if after is not None:
+                after(session)
+
+        self._run(work)
+
+    def cancel(self, items: list[Registration], reason: str | None = None
+               ) -> list[Registration]:
+        """Cancel registrations (their places are freed) and move the first waiting ones that
+        now fit up; returns those moved up."""
+        for item in items:
+            if item.status == "cancelled":
+                raise TransitionError(_("This registration is already cancelled."))
+        moved: list[Registration] = []
+
+        def cancelled(item):
+            item.status = "cancelled"
+            item.attendance = None
+
+        def promote(session):
+            events = {item.event_id: item.event for item in items}
+            for event in events.values():
+                for registration in self.promote_waiting(session, event):
+                    moved.append(registration)
+                    record(session, registration, "promote",
+                           {"status": "waitlisted"}, {"status": "registered"})
+
+        self._change(items, "cancel", cancelled, extra={"reason": (reason or "").strip()},
+                     after=promote)
+        return moved
+
+    def check_in(self, item: Registration) -> None:
+        """On the day: the enterprise is present (checked in now)."""
+        def present(registration):
+            registration.attendance = "present"
+            registration.checked_in_at = self._now()
+
+        self._change([item], "check_in", present)
+
+    def set_attendance(self, items: list[Registration], attendance: str,
+                       reason: str | None = None) -> None:
+        """After the event, for several registrations at once: all or nothing."""
+        if attendance not in ("present", "absent", "excused"):
+            raise ValidationFailed(errors={"attendance": [_("Choose the attendance.")]})
+        reason = (reason or "").strip() or None
+        if attendance == "excused" and not reason:
+            raise ValidationFailed(errors={"excuse_reason": [_("Give the reason for the excuse.")]})
+        if not items:
+            raise ValidationFailed(_("Tick the registrations first."))
+
+        def mark(item):
+            if item.attendance != attendance:
+                item.checked_in_at = None  # (present again: checked now by the rules)
+            item.attendance = attendance
+            item.excuse_reason = reason if attendance == "excused" else None
+
+        self._change(items, "attendance", mark)
+
+    def record_outcome(self, item: Registration, positions_offered: int | None,
+                       applicants: int | None, hires: int | None) -> None:
+        """A job fair's outcome for the enterprise."""
+        def outcome(registration):
+            registration.positions_offered = positions_offered
+            registration.applicants = applicants
+            registration.hires = hires
+
+        self._change([item], "outcome", outcome)
+
+    def give_feedback(self, item: Registration, attitude: int | None, quality: int | None,
+                      efficiency: int | None, comment: str | None) -> None:
+        """Feedback entered by staff for an enterprise that attended (all three scores)."""
+        missing = {key: [_("This field is required.")] for key, value in
+                   (("attitude", attitude), ("quality", quality), ("efficiency", efficiency))
+                   if value is None}
+        if missing:
+            raise ValidationFailed(errors=missing)
+
+        def feedback(registration):
+            registration.attitude, registration.quality = attitude, quality
+            registration.efficiency = efficiency
+            registration.feedback_comment = (comment or "").strip() or None
+
+        self._change([item], "feedback", feedback)

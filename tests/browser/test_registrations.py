@@ -1,0 +1,76 @@
+"""Event registrations in Chromium, in zh and ja, as the organising department's staff: register
+enterprises from the event's page with the form's own values, fill the event so that the next
+goes on the waiting list (and the page says so), take attendance in bulk after the event with one
+enterprise excused (with its reason), and read the figures on the enterprise's page."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from playwright.sync_api import expect
+
+from app.extensions import db
+from app.registers.registrations.models import Registration
+from tests.browser.conftest import log_in, new_page
+from tests.registers.registrations.conftest import Events
+
+pytestmark = pytest.mark.browser
+WAITING = {"zh": "的报名已列入候补名单", "ja": "キャンセル待ちになりました"}
+LOCALES = {"zh": "zh-CN", "ja": "ja-JP"}
+
+
+@pytest.mark.parametrize("lang", ["zh", "ja"])
+def test_staff_register_fill_the_event_and_take_attendance_in_bulk(
+        app, browser, live_server, enterprises, lang):
+    events = Events(app)
+    event = events.create("IPB", state="open", capacity=3, name_zh="上市辅导培训",
+                          name_ja="上場指導研修", starts_at=dt.datetime.now() + dt.timedelta(days=3))
+    first = enterprises.create("IPB", name_zh="大连甲化工", name_ja="大連甲化学")
+    second = enterprises.create("IPB", name_zh="大连乙电子", name_ja="大連乙電子")
+    third = enterprises.create("IPB", name_zh="大连丙物流", name_ja="大連丙物流")
+    page = new_page(browser, live_server, LOCALES[lang])
+    try:
+        log_in(page, live_server, "ipb", lang)
+        for enterprise, attendees in ((first, None), (second, "2"), (third, None)):
+            page.goto(f"{live_server}/events/show/{event}")
+            page.click("#registrations-add")
+            page.locator("select[name=enterprise]").select_option(str(enterprise))
+            if attendees:
+                page.fill("input[name=attendees]", attendees)
+            page.click("form#model_form button[type=submit], form#model_form input[type=submit]")
+            page.wait_for_load_state()
+            expect(page.locator(".alert-success").first).to_be_visible()
+        # the third did not fit (1 + 2 of 3 places taken): said on the page, and waiting
+        expect(page.locator(".alert-warning")).to_contain_text(WAITING[lang])
+        with app.app_context():
+            statuses = dict(db.session.query(Registration.enterprise_id, Registration.status))
+            db.session.remove()
+        assert statuses == {first: "registered", second: "registered", third: "waitlisted"}
+
+        events.set(event, state="held")  # (the events' lifecycle: another package's)
+        page.goto(f"{live_server}/events/show/{event}")
+        rows = {pk: page.locator(f"#registrations-table tr[data-status] >> nth={n}")
+                for n, pk in enumerate((first, second, third))}
+        expect(rows[third].locator("input[type=checkbox]")).to_have_count(0)
+        rows[first].locator("input[type=checkbox]").check()
+        page.select_option("#bulk-attendance", "present")
+        page.click("#bulk-apply")
+        page.wait_for_load_state()
+        expect(page.locator(".alert-success").first).to_be_visible()
+        page.locator("#registrations-table tr[data-status] >> nth=1").locator(
+            "input[type=checkbox]").check()
+        page.select_option("#bulk-attendance", "excused")
+        page.fill("#bulk-reason", "台风停工")
+        page.click("#bulk-apply")
+        page.wait_for_load_state()
+        table = page.locator("#registrations-table")
+        expect(table.locator("tr[data-attendance=present]")).to_have_count(1)
+        expect(table.locator("tr[data-attendance=excused]")).to_contain_text("台风停工")
+
+        page.goto(f"{live_server}/enterprises/show/{second}")
+        year = page.locator("#attendance-figures tbody tr").first
+        expect(year.locator(".excused")).to_have_text("1")
+        expect(year.locator(".present")).to_have_text("0")
+        assert page.outside_requests == []
+    finally:
+        page.context.close()
