@@ -22,7 +22,8 @@ from flask_babel import lazy_gettext as _
 from sqlalchemy import func
 
 from app.core.commands import RecordCommands
-from app.core.exceptions import ValidationFailed
+from app.core.exceptions import TransitionError, ValidationFailed
+from app.core.history import record, snapshot
 from app.extensions import db
 from app.registers.events.models import Event
 from app.registers.registrations.models import Registration
@@ -36,6 +37,13 @@ ATTENDANCE_STATES = ("open", "held", "closed")
 
 NOT_TAKING = _("This event does not take registrations now (it is “%(state)s”).")
 OTHER_EVENT = _("A registration cannot move to another event; cancel it and register again.")
+
+
+class EventFull(ValidationFailed):
+    """The attendees do not fit and the waiting list was not chosen (the portal asks first)."""
+
+    status = 409
+    default_message = _("The event is full: there are not enough places left.")
 
 
 def places_taken(session, event_id: int, but: int | None = None) -> int:
@@ -52,9 +60,12 @@ def lock_event(session, event_id: int) -> Event | None:
 
 
 class RegistrationCommands(RecordCommands):
-    def __init__(self, now: dt.datetime | None = None):
+    def __init__(self, now: dt.datetime | None = None, waitlist: bool = True):
+        """``waitlist``: a registration that does not fit goes on the waiting list (else
+        ``EventFull`` is raised and nothing is saved)."""
         super().__init__(Registration)
         self.now = now
+        self.waitlist = waitlist
 
     def _now(self) -> dt.datetime:
         return (self.now or dt.datetime.now(dt.UTC)).replace(tzinfo=None)
@@ -116,6 +127,30 @@ class RegistrationCommands(RecordCommands):
         taken = places_taken(session, event.id, but=item.id)
         item.status = "registered" if taken + (item.attendees or 1) <= event.capacity \
             else "waitlisted"
+        if item.status == "waitlisted" and not self.waitlist:
+            raise EventFull()
+
+    def cancel(self, item: Registration) -> list[Registration]:
+        """Cancel a registration: its places are freed and the first waiting registrations that
+        now fit move up (``promote_waiting``) — one transaction, a history row for each."""
+        before = self.before(item)
+        moved: list[Registration] = []
+
+        def work(session):
+            if item.status == "cancelled":
+                raise TransitionError(_("This registration is already cancelled."))
+            item.status = "cancelled"
+            session.flush()
+            self._check_write(item, before.department_id, before)
+            record(session, item, "update", before.values, snapshot(item))
+            waiting = {r.id: snapshot(r) for r in session.query(Registration).filter_by(
+                event_id=item.event_id, status="waitlisted")}
+            for other in self.promote_waiting(session, item.event):
+                record(session, other, "update", waiting[other.id], snapshot(other))
+                moved.append(other)
+
+        self._run(work)
+        return moved
 
     def promote_waiting(self, session, event: Event) -> list[Registration]:
         """Move the first waiting registrations that fit up (after places were freed)."""
