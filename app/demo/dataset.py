@@ -478,6 +478,9 @@ def load_demo(now: dt.datetime | None = None) -> str:
                 orders += 1
                 if orders % 10 == 0:
                     db.session.expunge_all()  # (a flush looks at every object the session holds)
+        from app.demo.portal_events import load_portal_events
+
+        portal = load_portal_events(now)
         report = sweep(db.session, now)
     return (f"{users} users (password {DEMO_PASSWORD}), {enterprises} enterprises, "
-            f"{orders} work orders; SLA sweep: {report}")
+            f"{orders} work orders; {portal}; SLA sweep: {report}")
