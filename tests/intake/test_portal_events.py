@@ -341,6 +341,22 @@ def test_cancelling_frees_the_places_and_moves_the_waiting_list_up(app, client, 
     assert {r["id"]: r["status"] for r in _stored(app, event_id=pk)} == statuses
 
 
+def test_a_cancellation_leaves_a_history_row_for_it_and_for_each_one_moved_up(
+        app, client, enterprises):
+    pk = _event(app, capacity=1)
+    mine = valid_uscc()
+    enterprises.create(uscc=mine)
+    link = _link(_register(client, pk, mine, attendees="1"))
+    waiting = _registration(app, pk, enterprises.create(), status="waitlisted")
+    client.post(f"{link}/cancel", data={"csrf_token": csrf_token(client, "/portal/")})
+    with app.app_context():
+        changes = {(c.record_id, c.after.get("status")) for c in db.session.query(RecordChange)
+                   .filter_by(table_name="event_registration", action="update")}
+        db.session.remove()
+    cancelled = next(r["id"] for r in _stored(app, event_id=pk) if r["status"] == "cancelled")
+    assert changes == {(cancelled, "cancelled"), (waiting, "registered")}
+
+
 def test_cancelling_after_the_event_began_is_refused(app, client, enterprises):
     token = "held-event-token"
     pk = _event(app, state="held", starts_at=Make.instant(days=-2))
