@@ -68,11 +68,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     init_i18n(app)
     init_http(app)
     init_error_pages(app)
+    from app.intake.events import init_portal_events
     from app.intake.open311 import init_open311
     from app.intake.portal import init_portal
     from app.intake.wechat import init_wechat
 
     init_portal(app)
+    init_portal_events(app)
     init_wechat(app)
     init_open311(app)
     register_cli(app)

@@ -480,11 +480,13 @@ def load_demo(now: dt.datetime | None = None) -> str:
                     db.session.expunge_all()  # (a flush looks at every object the session holds)
         from app.demo import registrations
         from app.demo.events import load_events
+        from app.demo.portal_events import load_portal_events
 
         events = load_events(now, {code: people[user] for code, user in STAFF.items()}, _act_as)
         registered = registrations.load(now, departments, lambda code: people.get(STAFF.get(code)),
                                         _act_as)
+        portal = load_portal_events(now)
         report = sweep(db.session, now)
     return (f"{users} users (password {DEMO_PASSWORD}), {enterprises} enterprises, "
-            f"{orders} work orders, {events}, {registered} more event registrations; "
+            f"{orders} work orders, {events}, {registered} more event registrations; {portal}; "
             f"SLA sweep: {report}")

@@ -137,3 +137,17 @@ def test_every_list_shows_demo_records(demo, app, path):
 def test_a_departments_home_page_shows_its_overdue_orders(demo, app):
     html = _as(app, "pcb_staff").get("/").get_data(as_text=True)
     assert "已超时" in html
+
+
+def test_the_demo_has_portal_registrations_and_a_private_link_to_open(demo, app):
+    client = app.test_client()
+    client.get("/lang/zh")
+    html = client.get("/portal/events/registration/demo-portal-1").get_data(as_text=True)
+    assert "银企对接会" in html and 'id="registration-status">已报名<' in html
+    with app.app_context():
+        from app.registers.registrations.models import Registration
+
+        statuses = Counter(s for (s,) in db.session.query(Registration.status)
+                           .filter_by(channel="portal"))
+        db.session.remove()
+    assert statuses == {"registered": 3, "waitlisted": 1}

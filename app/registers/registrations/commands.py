@@ -48,6 +48,13 @@ ACTIONS = {"cancel": _("Cancel registration"), "promote": _("Moved up from the w
            "outcome": _("Job fair outcome"), "feedback": _("Feedback")}
 
 
+class EventFull(ValidationFailed):
+    """The attendees do not fit and the waiting list was not chosen (the portal asks first)."""
+
+    status = 409
+    default_message = _("The event is full: there are not enough places left.")
+
+
 def places_taken(session, event_id: int, but: int | None = None) -> int:
     """People registered (not waiting, not cancelled) for the event, ``but`` one registration."""
     query = session.query(func.coalesce(func.sum(Registration.attendees), 0)).filter(
@@ -62,9 +69,12 @@ def lock_event(session, event_id: int) -> Event | None:
 
 
 class RegistrationCommands(RecordCommands):
-    def __init__(self, now: dt.datetime | None = None):
+    def __init__(self, now: dt.datetime | None = None, waitlist: bool = True):
+        """``waitlist``: a registration that does not fit goes on the waiting list (else
+        ``EventFull`` is raised and nothing is saved)."""
         super().__init__(Registration)
         self.now = now
+        self.waitlist = waitlist
 
     def _now(self) -> dt.datetime:
         return (self.now or dt.datetime.now(dt.UTC)).replace(tzinfo=None)
@@ -134,6 +144,8 @@ class RegistrationCommands(RecordCommands):
         taken = places_taken(session, event.id, but=item.id)
         item.status = "registered" if taken + (item.attendees or 1) <= event.capacity \
             else "waitlisted"
+        if item.status == "waitlisted" and not self.waitlist:
+            raise EventFull()
 
     def promote_waiting(self, session, event: Event) -> list[Registration]:
         """Move the first waiting registrations that fit up (after places were freed)."""

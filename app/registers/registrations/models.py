@@ -39,6 +39,7 @@ SCORES = {n: str(n) for n in range(1, 6)}  # attitude, quality, efficiency (as å
 
 class Registration(AuditMixin, DepartmentOwnedMixin, Model):
     __tablename__ = "event_registration"
+    __audit_exclude__ = ("token_hash",)  # (the hash behind the portal's private link)
     __table_args__ = (
         UniqueConstraint("event_id", "enterprise_id", name="uq_event_registration_enterprise"),
         Index("ix_event_registration_event_status", "event_id", "status"),
