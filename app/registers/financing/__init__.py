@@ -54,8 +54,8 @@ REGISTER = declare(Register(
     export_columns=["event", "enterprise", "met_on", "amount", "purpose", "term_months",
                     "banks", "intention", "state", "intention_signed_on", "loan_amount",
                     "loan_signed_on", "loan_bank", "drop_reason", "department"],
-    search_columns=["event", "enterprise", "purpose", "state", "loan_bank", "met_on",
-                    "department"],
+    # (no related record but the department: a filter's choices would load every event)
+    search_columns=["purpose", "state", "met_on", "intention", "department"],
     order_columns=["met_on", "amount", "state", "loan_amount"],
     base_order=("met_on", "desc"),
     labels={"department": _("Lead department"), "department_id": _("Lead department")},

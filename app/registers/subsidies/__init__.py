@@ -62,7 +62,8 @@ REGISTER = declare(Register(
     export_columns=["event", "enterprise", "fair_year", "booth_area", "booth_fee",
                     "requested_amount", "notes", "state", "submitted_at", "decided_at",
                     "approved_amount", "refusal_reason", "department"],
-    search_columns=["event", "enterprise", "state", "submitted_at", "fair_year", "department"],
+    # (no related record but the department: a filter's choices would load every event)
+    search_columns=["state", "submitted_at", "fair_year", "notes", "department"],
     order_columns=["submitted_at", "requested_amount", "approved_amount", "state"],
     base_order=("submitted_at", "desc"),
     labels={"department": _("Lead department"), "department_id": _("Lead department")},

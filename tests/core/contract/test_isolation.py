@@ -168,7 +168,7 @@ def _select(html: str, name: str) -> str:
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_exports_contain_only_the_users_department(app, clients, register, fmt):
     """The records are told apart by their sample's own values (e.g. their names)."""
-    mine, other = sample(app, register), sample(app, register)
+    mine, other = sample(app, register, "edb"), sample(app, register, "ipb")
     create(app, register, "edb", **mine)
     create(app, register, "ipb", **other)
     resp = clients.ui("edb").get(f"{register.route}/export/{fmt}")

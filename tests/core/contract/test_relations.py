@@ -27,6 +27,7 @@ from tests.core.contract.conftest import (
     create,
     form_values,
     free_text,
+    link_values,
     sample,
 )
 
@@ -103,7 +104,8 @@ def _named(app, model, *pks) -> list[dict]:
 def targets(app, register, key):
     """(mine, theirs): a record of the linked register in IPB, and one in EDB."""
     target = _target(_rel(register, key))
-    return create(app, target, "ipb"), create(app, target, "edb")
+    values = link_values(register, target.model)  # (e.g. an event of the kind it needs)
+    return create(app, target, "ipb", **values), create(app, target, "edb", **values)
 
 
 @links(LINKS)
@@ -126,14 +128,20 @@ def test_a_form_cannot_link_a_record_the_user_may_not_link(
     mine, theirs = targets
     pk = create(app, register, "ipb")
     ipb = clients.ui("ipb")
+
+    def linked_ids():
+        with app.app_context():
+            linked = getattr(db.session.get(register.model, pk), key)
+            ids = [t.id for t in linked] if _many(register, key) else getattr(linked, "id", None)
+            db.session.remove()
+        return ids
+
+    before = linked_ids()  # (none, or what the sample links)
     values = form_values(ipb, f"{register.route}/edit/{pk}")
     resp = ipb.post(f"{register.route}/edit/{pk}", data={**values, key: str(theirs)})
     assert resp.status_code == 422
-    with app.app_context():
-        linked = getattr(db.session.get(register.model, pk), key)
-        ids = [t.id for t in linked] if _many(register, key) else getattr(linked, "id", None)
-        db.session.remove()
-    assert ids in ([], None)
+    assert linked_ids() == before and theirs not in (before if isinstance(before, list)
+                                                     else [before])
     assert mine  # (offered: see the next test)
 
 
