@@ -206,7 +206,17 @@ class Importer:
         parts = [values.get(k) for k in self.key]
         if not parts or any(p is None for p in parts):
             return None
-        return tuple(normalized(p) for p in parts)
+        return tuple(self._key_part(k, p) for k, p in zip(self.key, parts, strict=True))
+
+    def _key_part(self, key: str, value):
+        """A key's value as compared: a related record (a registration's event) by its id."""
+        return getattr(value, "id", value) if self.by_key[key].kind == "relation" \
+            else normalized(value)
+
+    def _stored_part(self, item, key: str):
+        field = self.by_key[key]
+        return getattr(item, field.fk) if field.kind == "relation" \
+            else normalized(getattr(item, key))
 
     def _existing(self, parsed: list) -> tuple[dict, set]:
         """The records the chunk's keys name (whatever their department), and which of them
@@ -216,6 +226,10 @@ class Importer:
             return {}, set()
         clauses = []
         for key in self.key:
+            if self.by_key[key].kind == "relation":  # (by the foreign key's ids)
+                ids = {values[key].id for values in wanted}
+                clauses.append(getattr(self.model, self.by_key[key].fk).in_(ids))
+                continue
             variants = set()
             for values in wanted:
                 value = values[key]
@@ -223,7 +237,7 @@ class Importer:
                     else {value}
             clauses.append(getattr(self.model, key).in_(variants))
         found = self.session.query(self.model).filter(*clauses).all()
-        by_key = {tuple(normalized(getattr(item, k)) for k in self.key): item for item in found}
+        by_key = {tuple(self._stored_part(item, k) for k in self.key): item for item in found}
         ids = [getattr(item, self.pk.key) for item in found]
         clause = visibility_clause(self.model)
         if clause is None or not ids:
