@@ -458,6 +458,7 @@ def _make_order(plan: OrderPlan, enterprise: Enterprise, users: dict, department
 def load_demo(now: dt.datetime | None = None) -> str:
     """Load the demo data set (idempotent); ``now`` (aware) is the moment it leads up to."""
     from app.clocks.sweep import sweep
+    from app.demo.outcomes import load_outcomes
     from app.registers.workorders.models import WorkOrder
 
     now = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
@@ -478,6 +479,7 @@ def load_demo(now: dt.datetime | None = None) -> str:
                 orders += 1
                 if orders % 10 == 0:
                     db.session.expunge_all()  # (a flush looks at every object the session holds)
+        load_outcomes(now, people, departments)
         report = sweep(db.session, now)
     return (f"{users} users (password {DEMO_PASSWORD}), {enterprises} enterprises, "
             f"{orders} work orders; SLA sweep: {report}")

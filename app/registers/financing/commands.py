@@ -19,8 +19,8 @@ from app.clocks.outbox import deliver_pending
 from app.clocks.service import start_clock, stop_clock
 from app.core.commands import ANOTHER_DEPARTMENT, RecordCommands
 from app.core.exceptions import ForbiddenError, ValidationFailed
-from app.core.timeutil import display_tz
 from app.core.scope import current_scope
+from app.core.timeutil import display_tz
 from app.extensions import db
 from app.registers.events.models import Event
 from app.registers.financing.lifecycle import FOLLOW_UP_POLICY

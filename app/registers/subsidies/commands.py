@@ -55,6 +55,12 @@ def approved_in_year(session, enterprise_id: int, year: int, but: int | None = N
     return Decimal(str(query.scalar())).quantize(Decimal("0.01"))
 
 
+def _decimal(value) -> Decimal:
+    """A stored amount as a Decimal (a number set on the record before it is reloaded may
+    still be a float)."""
+    return Decimal(str(value)).quantize(Decimal("0.01"))
+
+
 def decision_clock(session, subsidy: BoothSubsidy) -> SlaClock | None:
     return (session.query(SlaClock)
             .filter_by(subject_type=SUBJECT, subject_id=subsidy.id, name="decision")
@@ -119,7 +125,7 @@ class SubsidyCommands(RecordCommands):
     # --- what each lifecycle action does -------------------------------------------------------
     def _do_approve(self, session, subsidy, data, now):
         amount = parse_amount(data, "approved_amount")
-        requested = subsidy.requested_amount
+        requested = _decimal(subsidy.requested_amount)
         if amount > requested:
             raise ValidationFailed(errors={"approved_amount": [
                 ABOVE_REQUEST % {"requested": requested}]})
@@ -128,7 +134,7 @@ class SubsidyCommands(RecordCommands):
         if rule is None:
             raise ValidationFailed(errors={"approved_amount": [NO_RULE % {"year": year}]})
         if rule.fee_rate and subsidy.booth_fee is not None:
-            most = (subsidy.booth_fee * rule.fee_rate / 100).quantize(Decimal("0.01"))
+            most = (_decimal(subsidy.booth_fee) * rule.fee_rate / 100).quantize(Decimal("0.01"))
             if amount > most:
                 raise ValidationFailed(errors={"approved_amount": [ABOVE_SHARE % {
                     "year": year, "rate": rule.fee_rate, "most": most}]})
