@@ -10,11 +10,13 @@ from pathlib import Path
 
 from flask_appbuilder import ModelView
 from flask_babel import lazy_gettext as _
-from wtforms.validators import NumberRange, Optional
+from wtforms import DecimalField, IntegerField
+from wtforms.validators import DataRequired, NumberRange, Optional
 
 from app.core.interface import Interface
 from app.core.seeds import Seed, SeedError, SeedReport, read_entries, require
 from app.core.views import HardenedViewMixin
+from app.extensions import db
 from app.registers.subsidies.models import SubsidyRule
 
 LABELS = {
@@ -38,6 +40,19 @@ class SubsidyRuleView(HardenedViewMixin, ModelView):
         "cap": [NumberRange(min=Decimal("0.01"), max=Decimal("100000"))],
         "fee_rate": [Optional(), NumberRange(1, 100)],
     }
+    # A new rule is the next year's, starting from the last year's figures.
+    add_form_extra_fields = {
+        "year": IntegerField(LABELS["year"], default=lambda: _last("year", 2025) + 1,
+                             validators=[DataRequired(), NumberRange(2000, 2100)]),
+        "cap": DecimalField(LABELS["cap"], default=lambda: _last("cap", Decimal("10")),
+                            validators=[DataRequired(),
+                                        NumberRange(min=Decimal("0.01"), max=Decimal("100000"))]),
+    }
+
+
+def _last(column: str, otherwise):
+    row = db.session.query(SubsidyRule).order_by(SubsidyRule.year.desc()).first()
+    return getattr(row, column) if row is not None else otherwise
 
 
 def parse_rules(path: Path) -> list:
