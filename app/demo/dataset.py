@@ -479,7 +479,7 @@ def load_demo(now: dt.datetime | None = None) -> str:
                 orders += 1
                 if orders % 10 == 0:
                     db.session.expunge_all()  # (a flush looks at every object the session holds)
-        load_outcomes(now, people, departments)
+        load_outcomes(now, people, departments, _act_as, STAFF)
         report = sweep(db.session, now)
     return (f"{users} users (password {DEMO_PASSWORD}), {enterprises} enterprises, "
             f"{orders} work orders; SLA sweep: {report}")

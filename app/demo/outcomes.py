@@ -17,7 +17,6 @@ from decimal import Decimal
 
 from app.core import registry
 from app.core.exceptions import ValidationFailed
-from app.core.models import Department
 from app.extensions import db
 from app.registers.enterprises.models import Enterprise
 from app.registers.events.models import Event
@@ -63,19 +62,18 @@ def _banks() -> list[Institution]:
     return banks
 
 
-def _events(kind: str, now: dt.datetime, people: dict, departments: dict) -> list[Event]:
+def _events(kind: str, now: dt.datetime, people: dict, departments: dict, act_as,
+            staff: dict) -> list[Event]:
     """The demo's past events of ``kind`` led by a department with demo staff; its own if none."""
-    from app.demo.dataset import STAFF, _act_as
-
     past = naive(now)
     found = [e for e in db.session.query(Event).filter(Event.kind == kind, Event.starts_at < past,
                                                         Event.state != "cancelled")
-             .order_by(Event.starts_at) if _code(e, departments) in STAFF]
+             .order_by(Event.starts_at) if _code(e, departments) in staff]
     if found:
         return found[-3:]
     from app.core.transfer.importer import commands_for
 
-    _act_as(people[STAFF_OF_LEAD])
+    act_as(people[STAFF_OF_LEAD])
     commands = commands_for(registry.get("event"))
     made = []
     for own_kind, name_zh, name_ja, name_en, days, venue in OWN_EVENTS:
@@ -114,12 +112,10 @@ def _quiet(commands):
     return commands
 
 
-def _needs(rng, events, banks, people, departments, now) -> int:
-    from app.demo.dataset import STAFF, _act_as
-
+def _needs(rng, events, banks, people, departments, now, act_as, staff) -> int:
     made = 0
     for event in events:
-        _act_as(people[STAFF[_code(event, departments)]])
+        act_as(people[staff[_code(event, departments)]])
         done = {e for (e,) in db.session.query(FinancingNeed.enterprise_id).filter_by(
             event_id=event.id)}
         firms = db.session.query(Enterprise).filter_by(department_id=event.department_id) \
@@ -154,12 +150,10 @@ def _needs(rng, events, banks, people, departments, now) -> int:
     return made
 
 
-def _subsidies(rng, events, people, departments, now) -> int:
-    from app.demo.dataset import STAFF, _act_as
-
+def _subsidies(rng, events, people, departments, now, act_as, staff) -> int:
     made = 0
     for event in events:
-        _act_as(people[STAFF[_code(event, departments)]])
+        act_as(people[staff[_code(event, departments)]])
         done = {e for (e,) in db.session.query(BoothSubsidy.enterprise_id).filter_by(
             event_id=event.id)}
         firms = db.session.query(Enterprise).filter_by(department_id=event.department_id) \
@@ -187,13 +181,15 @@ def _subsidies(rng, events, people, departments, now) -> int:
     return made
 
 
-def load_outcomes(now: dt.datetime, people: dict, departments: dict | None = None) -> str:
-    """Load the demo's outcomes (inside the demo's request and transaction)."""
-    departments = departments or {d.code: d for d in db.session.query(Department)}
+def load_outcomes(now: dt.datetime, people: dict, departments: dict, act_as,
+                  staff: dict) -> str:
+    """Load the demo's outcomes inside the demo's request and transaction: ``people`` by user
+    name, ``act_as(user)`` makes the demo's request that user's, ``staff``: department code →
+    its staff's user name (app.demo.dataset)."""
     rng = random.Random(SEED)
     banks = _banks()
-    needs = _needs(rng, _events("matchmaking", now, people, departments), banks, people,
-                   departments, now)
-    subsidies = _subsidies(rng, _events("trade_fair", now, people, departments), people,
-                           departments, now)
+    needs = _needs(rng, _events("matchmaking", now, people, departments, act_as, staff), banks,
+                   people, departments, now, act_as, staff)
+    subsidies = _subsidies(rng, _events("trade_fair", now, people, departments, act_as, staff),
+                           people, departments, now, act_as, staff)
     return f"{needs} financing needs, {subsidies} booth-subsidy applications"
