@@ -9,6 +9,8 @@ from sqlalchemy import String
 
 from app.core import registry
 from app.core.transfer.columns import import_fields
+from app.extensions import db
+from tests import factories
 from tests.core.transfer.conftest import confirm, upload, wait
 from tests.factories import sample_record, valid_uscc
 
@@ -16,8 +18,9 @@ REGISTERS = [register.table for register in registry.registers()]
 _n = itertools.count(1)
 
 
-class Make:
-    """What a register's ``sample(make)`` asks for: unique valid values."""
+class Make(factories.Make):
+    """What a register's ``sample(make)`` asks for: unique valid values (and the records it
+    links, as the factories make them)."""
 
     @staticmethod
     def uscc() -> str:
@@ -42,7 +45,9 @@ def _records(table: str, enterprises, orders, marker: str) -> str:
                                                              **values))
     column = None
     for prefix in (marker, marker, "其他"):
-        values = register.sample(Make)
+        with enterprises.app.app_context():  # (a sample may make the records it links)
+            values = register.sample(Make)
+            db.session.remove()
         column = column or next(  # a free-text column the list searches (not a key, no code)
             k for k in register.search_columns or register.edit_columns
             if isinstance(getattr(getattr(register.model, k, None), "type", None), String)
