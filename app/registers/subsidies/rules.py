@@ -15,7 +15,7 @@ from wtforms.validators import DataRequired, NumberRange, Optional
 
 from app.core.interface import Interface
 from app.core.seeds import Seed, SeedError, SeedReport, read_entries, require
-from app.core.views import HardenedViewMixin
+from app.core.views import HardenedViewMixin, display_formatters
 from app.extensions import db
 from app.registers.subsidies.models import SubsidyRule
 
@@ -40,6 +40,10 @@ class SubsidyRuleView(HardenedViewMixin, ModelView):
         "cap": [NumberRange(min=Decimal("0.01"), max=Decimal("100000"))],
         "fee_rate": [Optional(), NumberRange(1, 100)],
     }
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.formatters_columns = display_formatters(self)  # (an empty value shows nothing)
+
     # A new rule is the next year's, starting from the last year's figures.
     add_form_extra_fields = {
         "year": IntegerField(LABELS["year"], default=lambda: _last("year", 2025) + 1,
