@@ -458,6 +458,7 @@ def _make_order(plan: OrderPlan, enterprise: Enterprise, users: dict, department
 def load_demo(now: dt.datetime | None = None) -> str:
     """Load the demo data set (idempotent); ``now`` (aware) is the moment it leads up to."""
     from app.clocks.sweep import sweep
+    from app.demo.outcomes import load_outcomes
     from app.registers.workorders.models import WorkOrder
 
     now = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
@@ -486,6 +487,7 @@ def load_demo(now: dt.datetime | None = None) -> str:
         registered = registrations.load(now, departments, lambda code: people.get(STAFF.get(code)),
                                         _act_as)
         portal = load_portal_events(now)
+        load_outcomes(now, people, departments, _act_as, STAFF)
         report = sweep(db.session, now)
     return (f"{users} users (password {DEMO_PASSWORD}), {enterprises} enterprises, "
             f"{orders} work orders, {events}, {registered} more event registrations; {portal}; "

@@ -5,8 +5,10 @@ from app.registers import (  # noqa: F401  (each declares itself)
     enterprises,
     events,
     experts,
+    financing,
     institutions,
     registrations,
+    subsidies,
     workorders,
 )
 

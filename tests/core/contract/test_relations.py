@@ -27,6 +27,7 @@ from tests.core.contract.conftest import (
     create,
     form_values,
     free_text,
+    link_values,
     sample,
 )
 
@@ -103,7 +104,8 @@ def _named(app, model, *pks) -> list[dict]:
 def targets(app, register, key):
     """(mine, theirs): a record of the linked register in IPB, and one in EDB."""
     target = _target(_rel(register, key))
-    return create(app, target, "ipb"), create(app, target, "edb")
+    values = link_values(register, target.model)  # (e.g. an event of the kind it needs)
+    return create(app, target, "ipb", **values), create(app, target, "edb", **values)
 
 
 @links(LINKS)

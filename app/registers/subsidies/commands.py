@@ -1,0 +1,165 @@
+"""Booth-subsidy commands: one write path for forms, REST and imports, and what each lifecycle
+action does (``_do_<action>``; app.core.parts.lifecycle checks and records it).
+
+- An application belongs to its fair's lead department (``department_id`` follows the event)
+  and cannot move to another event; the event must be a trade fair; the request cannot exceed
+  the booth fee.
+- Submitting starts the decision clock (policy ``booth_subsidy_decision``); approving or
+  refusing stops it.
+- Approving: an amount no more than requested, no more than the year's share of the booth fee
+  (``SubsidyRule.fee_rate``), and within the enterprise's yearly cap counted over every
+  department's approvals of fairs that year. The enterprise's row is locked while it is counted,
+  so two approvals at once cannot pass the cap together.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _
+from sqlalchemy import func
+
+from app.clocks.models import SlaClock
+from app.clocks.outbox import deliver_pending
+from app.clocks.service import naive, start_clock, stop_clock
+from app.core.commands import ANOTHER_DEPARTMENT, RecordCommands
+from app.core.exceptions import ForbiddenError, ValidationFailed
+from app.core.parts.timeline import add_event
+from app.core.scope import current_scope
+from app.extensions import db
+from app.registers.enterprises.models import Enterprise
+from app.registers.events.models import Event
+from app.registers.financing.commands import parse_amount, shanghai_day
+from app.registers.subsidies.lifecycle import DECISION_POLICY, State
+from app.registers.subsidies.models import BoothSubsidy, SubsidyRule
+
+SUBJECT = "booth_subsidy"  # clocks and notices name the table
+OTHER_EVENT = _("An application cannot move to another event; file it for the other fair.")
+NOT_A_FAIR = _("Choose a trade fair.")
+ABOVE_FEE = _("The subsidy cannot exceed the booth fee (%(fee)s).")
+ABOVE_REQUEST = _("No more than the amount requested (%(requested)s) can be approved.")
+ABOVE_SHARE = _("The %(year)s rule covers at most %(rate)s%% of the booth fee: %(most)s.")
+NO_RULE = _("There is no booth-subsidy rule for %(year)s: an administrator adds it under "
+            "Reference data → Booth-subsidy rules.")
+ABOVE_CAP = _("Approving %(amount)s would exceed the yearly cap of %(cap)s (10k CNY) of "
+              "%(enterprise)s for %(year)s: %(remaining)s remains.")
+
+
+def approved_in_year(session, enterprise_id: int, year: int, but: int | None = None) -> Decimal:
+    """What the enterprise was approved for the fairs of ``year`` (every department's)."""
+    query = session.query(func.coalesce(func.sum(BoothSubsidy.approved_amount), 0)).filter(
+        BoothSubsidy.enterprise_id == enterprise_id, BoothSubsidy.fair_year == year,
+        BoothSubsidy.state == State.APPROVED)
+    if but is not None:
+        query = query.filter(BoothSubsidy.id != but)
+    return Decimal(str(query.scalar())).quantize(Decimal("0.01"))
+
+
+def _decimal(value) -> Decimal:
+    """A stored amount as a Decimal (a number set on the record before it is reloaded may
+    still be a float)."""
+    return Decimal(str(value)).quantize(Decimal("0.01"))
+
+
+def decision_clock(session, subsidy: BoothSubsidy) -> SlaClock | None:
+    return (session.query(SlaClock)
+            .filter_by(subject_type=SUBJECT, subject_id=subsidy.id, name="decision")
+            .one_or_none())
+
+
+class SubsidyCommands(RecordCommands):
+    def __init__(self, now: dt.datetime | None = None):
+        super().__init__(BoothSubsidy)
+        self.now = now
+
+    def _now(self) -> dt.datetime:
+        return self.now or dt.datetime.now(dt.UTC)
+
+    def _prepare_new(self, item: BoothSubsidy) -> None:
+        super()._prepare_new(item)
+        item.submitted_at = item.submitted_at or naive(self._now())
+
+    def create(self, item: BoothSubsidy) -> None:
+        item.submitted_at = item.submitted_at or naive(self._now())
+        super().create(item)
+
+    def _check_write(self, item: BoothSubsidy, original_department_id, before=None) -> None:
+        if original_department_id is not None \
+                and not current_scope().can_write(original_department_id):
+            raise ForbiddenError()
+        event = item.event or (db.session.get(Event, item.event_id) if item.event_id else None)
+        if event is None:
+            raise ValidationFailed(errors={"event": [NOT_A_FAIR]})
+        linked = before is None or before.values.get("event_id") != event.id
+        if before is not None and linked:
+            raise ValidationFailed(errors={"event": [OTHER_EVENT]})
+        if linked:  # (only the link a write makes is checked: a moved event blocks no edit)
+            if not current_scope().can_write(event.department_id):
+                raise ValidationFailed(errors={"event": [ANOTHER_DEPARTMENT]})
+            if event.kind != "trade_fair":
+                raise ValidationFailed(errors={"event": [NOT_A_FAIR]})
+            # the lead department of the event owns it (the event's, not the author's)
+            item.department_id = event.department_id
+        item.fair_year = shanghai_day(event.starts_at).year
+        super()._check_write(item, original_department_id, before)
+        errors: dict = {}
+        if item.booth_fee is not None and item.requested_amount is not None \
+                and item.requested_amount > item.booth_fee:
+            errors["requested_amount"] = [ABOVE_FEE % {"fee": item.booth_fee}]
+        if item.approved_amount is not None and item.requested_amount is not None \
+                and item.approved_amount > item.requested_amount:
+            errors["requested_amount"] = [ABOVE_REQUEST % {"requested": item.requested_amount}]
+        if errors:
+            raise ValidationFailed(errors=errors)
+
+    def after_create(self, session, subsidy: BoothSubsidy) -> None:
+        submitted = subsidy.submitted_at.replace(tzinfo=dt.UTC)
+        start_clock(session, subject_type=SUBJECT, subject_id=subsidy.id, name="decision",
+                    policy_code=DECISION_POLICY, department_id=subsidy.department_id,
+                    at=submitted)
+        add_event(subsidy, "submit", None, State.SUBMITTED, at=submitted)
+
+    def after_commit(self, session) -> None:
+        deliver_pending(session, self._now())
+
+    # --- what each lifecycle action does -------------------------------------------------------
+    def _do_approve(self, session, subsidy, data, now):
+        amount = parse_amount(data, "approved_amount")
+        requested = _decimal(subsidy.requested_amount)
+        if amount > requested:
+            raise ValidationFailed(errors={"approved_amount": [
+                ABOVE_REQUEST % {"requested": requested}]})
+        year = subsidy.fair_year
+        rule = session.query(SubsidyRule).filter_by(year=year).one_or_none()
+        if rule is None:
+            raise ValidationFailed(errors={"approved_amount": [NO_RULE % {"year": year}]})
+        if rule.fee_rate and subsidy.booth_fee is not None:
+            most = (_decimal(subsidy.booth_fee) * rule.fee_rate / 100).quantize(Decimal("0.01"))
+            if amount > most:
+                raise ValidationFailed(errors={"approved_amount": [ABOVE_SHARE % {
+                    "year": year, "rate": rule.fee_rate, "most": most}]})
+        # (one approval at a time per enterprise: the cap is counted under this lock)
+        session.query(Enterprise.id).filter(Enterprise.id == subsidy.enterprise_id) \
+            .with_for_update().one()
+        used = approved_in_year(session, subsidy.enterprise_id, year, but=subsidy.id)
+        if used + amount > rule.cap:
+            remaining = max(rule.cap - used, Decimal("0"))
+            raise ValidationFailed(errors={"approved_amount": [ABOVE_CAP % {
+                "amount": amount, "cap": rule.cap, "enterprise": subsidy.enterprise,
+                "year": year, "remaining": remaining}]})
+        subsidy.approved_amount = amount
+        subsidy.decided_at = naive(now)
+        self._stop(session, subsidy, now)
+        return str(amount)
+
+    def _do_refuse(self, session, subsidy, data, now):
+        subsidy.refusal_reason = str(data["reason"]).strip()
+        subsidy.decided_at = naive(now)
+        self._stop(session, subsidy, now)
+        return subsidy.refusal_reason
+
+    @staticmethod
+    def _stop(session, subsidy, now) -> None:
+        clock = decision_clock(session, subsidy)
+        if clock is not None and clock.stopped_at is None:
+            stop_clock(session, clock, now)
