@@ -2,6 +2,7 @@
 fairs, declared once."""
 from flask_babel import lazy_gettext as _
 
+from app.core.calendars import Calendar
 from app.core.parts.attachments import Attachments
 from app.core.parts.timeline import Timeline
 from app.core.registry import Register, declare
@@ -28,6 +29,7 @@ REGISTER = declare(Register(
     import_key=("name_zh", "starts_at"),
     timeline=Timeline(EventEvent),
     attachments=Attachments(EventAttachment),
+    calendar=Calendar("starts_at", "ends_at", color="kind"),
     sample=lambda make: {"name_zh": make.text("上市辅导培训"), "kind": "training",
                          "topic": "listing", "starts_at": make.instant(days=30)},
 ))
