@@ -158,9 +158,9 @@ def bench(app, args, counter, f: dict) -> list[dict]:
     ]
     rest = [
         ("REST list of registrations (25, newest first)",
-         "/api/v1/registration/" + rison(order="order_column:created_on,order_direction:desc")),
+         "/api/v1/event_registration/" + rison(order="order_column:created_on,order_direction:desc")),
         ("REST list of an event's registrations",
-         "/api/v1/registration/" + rison(f"(col:event,opr:rel_o_m,value:{pk})")),
+         "/api/v1/event_registration/" + rison(f"(col:event,opr:rel_o_m,value:{pk})")),
         ("REST list of events (25, newest first)",
          "/api/v1/event/" + rison(order="order_column:starts_at,order_direction:desc")),
     ]
