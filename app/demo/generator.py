@@ -582,7 +582,9 @@ def generate_events(writer: _Writer, session, *, seed: int, start: dt.date, unti
             # registrations from the event's announcement until it starts (or until now)
             opened = max(created, starts - dt.timedelta(days=45))
             closing = min(starts, stamp)
-            window = max((closing - opened).total_seconds(), 60.0)
+            if opened > closing:  # far ahead: since it was announced
+                opened = created
+            window = (closing - opened).total_seconds()
             moments = sorted(opened + dt.timedelta(seconds=draw() * window) for _ in chosen)
             taken = 0
             attended = state in ("held", "closed")
