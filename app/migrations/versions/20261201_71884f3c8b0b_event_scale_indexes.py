@@ -5,7 +5,6 @@ Revises: c8258a3274db
 Create Date: 2026-11-28 00:14:05.171008
 """
 from alembic import op
-import sqlalchemy as sa
 
 
 revision = '71884f3c8b0b'
