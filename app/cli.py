@@ -160,8 +160,12 @@ demo = click.Group("demo", help="Demo and benchmark data.")
 @click.option("--until", "until_text", default=None, help="last day (YYYY-MM-DD, Shanghai)")
 @click.option("--open", "open_orders", type=click.IntRange(min=0), default=None,
               help="make the N newest orders open (a backlog); default: recent ones only")
+@click.option("--institutions", type=click.IntRange(min=0), default=0, show_default=True)
+@click.option("--events", type=click.IntRange(min=0), default=0, show_default=True)
+@click.option("--registrations", type=click.IntRange(min=0), default=0, show_default=True)
 @with_appcontext
-def demo_generate_command(enterprises, workorders, seed, years, until_text, open_orders):
+def demo_generate_command(enterprises, workorders, seed, years, until_text, open_orders,
+                          institutions, events, registrations):
     """Bulk-insert a large reproducible data set (same arguments → same rows)."""
     import time
 
@@ -170,8 +174,8 @@ def demo_generate_command(enterprises, workorders, seed, years, until_text, open
     until = dt.date.fromisoformat(until_text) if until_text else None
     began = time.perf_counter()
     counts = generate(enterprises=enterprises, workorders=workorders, seed=seed, years=years,
-                      open_orders=open_orders,
-                      until=until)
+                      open_orders=open_orders, until=until, institutions=institutions,
+                      events=events, registrations=registrations)
     click.echo(f"Generated {counts} in {time.perf_counter() - began:.1f} s")
 
 

@@ -23,6 +23,7 @@ from sqlalchemy import (
     Table,
     event,
 )
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import declared_attr, relationship
 
 from app.core.timeutil import utcnow
@@ -166,7 +167,10 @@ class PuwanUser(User):
 
     @property
     def owning_department_id(self) -> int | None:
-        # Before a flush the relationship may be set while the column is not yet.
+        # Before a flush the relationship may be set while the column is not yet; a row read
+        # from the database has its column (no query for the relation, as on a list page).
+        if "department" in sa_inspect(self).unloaded:
+            return self.department_id
         department = self.department
         return department.id if department is not None else self.department_id
 

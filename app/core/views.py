@@ -21,7 +21,7 @@ from app.core import fields, interface, registry
 from app.core.commands import RecordCommands
 from app.core.display import coded, display_value, yes_no  # noqa: F401  (views' helpers)
 from app.core.exceptions import CommandError, ForbiddenError, NotFoundError
-from app.core.forms import column_fields
+from app.core.forms import column_fields, related_search_fields
 from app.core.models import Department
 from app.core.scope import current_scope, may_write, scoped_relationships
 from app.core.timeutil import from_display, to_display
@@ -136,8 +136,11 @@ class HardenedViewMixin:
         fields = column_fields(*args)
         self.add_form_extra_fields = {**fields, **self.add_form_extra_fields}
         self.edit_form_extra_fields = {**fields, **self.edit_form_extra_fields}
-        self.search_form_extra_fields = {**column_fields(*args, search=True),
-                                         **(self.search_form_extra_fields or {})}
+        self.search_form_extra_fields = {
+            **column_fields(*args, search=True),
+            **related_search_fields(self.datamodel, self.label_columns,
+                                    self.description_columns, self.search_columns),
+            **(self.search_form_extra_fields or {})}
         super()._init_forms()
 
     # FAB's download serves any file of UPLOAD_FOLDER by name, to anyone with can_download on
