@@ -139,7 +139,7 @@ class HookDeliveryView(HardenedViewMixin, ModelView):
     show_title = _("Hook delivery")
     label_columns = {
         "id": _("Delivery ID"), "created_at": _("Created at"), "hook": _("Hook"),
-        "summary": _("Event"), "attempts": _("Attempts"), "status": _("Status"),
+        "summary": _("Clock event"), "attempts": _("Attempts"), "status": _("Status"),
         "last_status": _("HTTP status"), "outcome": _("Last answer"),
         "full_outcome": _("Last answer"),
         "next_attempt_at": _("Next attempt at"), "last_attempt_at": _("Last attempt at"),
