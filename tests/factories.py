@@ -131,6 +131,8 @@ class Orders:
 class Make:
     """What a register's ``sample(make)`` asks for: unique, valid values."""
 
+    department: str | None = None  # the department records it makes belong to (default: the user's)
+
     @staticmethod
     def uscc() -> str:
         return valid_uscc()
@@ -151,7 +153,8 @@ class Make:
         register = registry.get(model.__tablename__)
         item = model(**{**register.sample(Make), **overrides})
         if hasattr(model, "department_id") and getattr(item, "department_id", None) is None:
-            item.department_id = current_scope().department_id or department_id("IPB")
+            item.department_id = (department_id(Make.department) if Make.department
+                                  else current_scope().department_id or department_id("IPB"))
         db.session.add(item)
         db.session.commit()
         return item.id
@@ -166,7 +169,11 @@ class Make:
 def sample_record(app, register, department: str = "IPB", **overrides) -> int:
     """A stored record of ``register`` (its declared ``sample``) owned by ``department``."""
     with app.app_context():
-        item = register.model(**{**register.sample(Make), **overrides})
+        Make.department = department  # (what it links is made in the same department)
+        try:
+            item = register.model(**{**register.sample(Make), **overrides})
+        finally:
+            Make.department = None
         if hasattr(register.model, "department_id"):
             item.department_id = department_id(department)
         db.session.add(item)

@@ -23,10 +23,10 @@ from flask_appbuilder.validators import Unique
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _
 from markupsafe import Markup
-from sqlalchemy import Boolean, Date, DateTime, inspect
-from wtforms import BooleanField, Field, SelectField
+from sqlalchemy import Boolean, Column, Date, DateTime, Integer, Numeric, inspect
+from wtforms import BooleanField, DecimalField, Field, IntegerField, SelectField
 from wtforms.validators import InputRequired, Optional
-from wtforms.widgets import html_params
+from wtforms.widgets import NumberInput, html_params
 
 from app.core.timeutil import format_display, from_display
 
@@ -170,6 +170,30 @@ def choice_field(datamodel, key, column, labels, descriptions, validators) -> Se
                        description=descriptions.get(key, ""))
 
 
+class NumberWidget(NumberInput):
+    """A number input (the phone's number keyboard, the browser's own check of the step and
+    range the column declares), styled as FAB's inputs."""
+
+    def __call__(self, field, **kwargs):
+        kwargs.setdefault("class", "form-control")
+        return super().__call__(field, **kwargs)
+
+
+def number_field(datamodel, key, column, options: dict, validators: dict) -> Field:
+    """An Integer or Numeric column's field: whole numbers, or decimals to the column's scale,
+    within its declared ``min``/``max`` (the server checks them again: app.core.fields)."""
+    info = getattr(column, "info", {})
+    checks = list(validators.get(key, []))
+    checks.insert(0, Optional() if column.nullable else InputRequired())
+    scale = getattr(column.type, "scale", None)
+    step = "1" if issubclass(type(column.type), Integer) else (
+        f"{10 ** -scale:.{scale}f}" if scale else "any")
+    widget = NumberWidget(step=step, min=info.get("min"), max=info.get("max"))
+    kind = IntegerField if step == "1" else DecimalField
+    return kind(default=datamodel.get_col_default(key), validators=checks, widget=widget,
+                **options)
+
+
 def column_fields(datamodel, labels: dict, descriptions: dict, validators: dict,
                   search: bool = False) -> dict:
     """Form fields for the model's Boolean, DateTime and Date columns (key -> unbound field).
@@ -183,9 +207,13 @@ def column_fields(datamodel, labels: dict, descriptions: dict, validators: dict,
         if "choices" in getattr(column, "info", {}) and not search:
             fields[key] = choice_field(datamodel, key, column, labels, descriptions, validators)
             continue
+        options = {"label": labels.get(key, key), "description": descriptions.get(key, "")}
+        if issubclass(kind, (Integer, Numeric)) and not search and isinstance(column, Column) \
+                and not column.primary_key and not column.foreign_keys:
+            fields[key] = number_field(datamodel, key, column, options, validators)
+            continue
         if not issubclass(kind, (Boolean, DateTime, Date)):
             continue
-        options = {"label": labels.get(key, key), "description": descriptions.get(key, "")}
         checks = [] if search else list(validators.get(key, []))
         if issubclass(kind, Boolean):
             default = not search and datamodel.get_col_default(key) is True

@@ -9,6 +9,7 @@ or edit permission), so a new register's forms are submitted without anyone addi
 """
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 
 import pytest
@@ -103,6 +104,8 @@ def fill_required(page, form, lang: str, n: int) -> list[str]:
             field.press_sequentially("2026-11-28 00:30")
         else:
             value = typed_value(field.get_attribute("name"), lang, n)
+            if field.get_attribute("type") == "number":  # (a number: the page says so)
+                value = "2"
             if field.get_attribute("pattern"):  # (the page says the format: a person follows it)
                 value = value.lower()
             field.press_sequentially(value)
@@ -174,9 +177,30 @@ def reference_rows(app):
         db.session.remove()
 
 
+@pytest.fixture
+def link_targets(app):
+    """What a department's forms link to and a clerk finds already there: an enterprise, and an
+    event of each kind open for registration (registrations, financing needs and booth
+    subsidies are recorded against one)."""
+    from app.core.timeutil import utcnow
+    from app.registers.enterprises.models import Enterprise
+    from app.registers.events.models import KINDS, Event
+
+    with app.app_context():
+        ipb = department_id("IPB")
+        db.session.add(Enterprise(uscc=valid_uscc(), name_zh="表单用企业", department_id=ipb))
+        for n, kind in enumerate(KINDS):
+            db.session.add(Event(kind=kind, name_zh=f"表单用活动{n}", state="open",
+                                 starts_at=utcnow() + dt.timedelta(days=10 + n),
+                                 department_id=ipb))
+        db.session.commit()
+        db.session.remove()
+
+
 @pytest.mark.parametrize("lang", LANGS)
 def test_every_add_and_edit_form_saves_what_the_page_fills_in(app, live_server, pages, lang,
-                                                              reference_rows, monkeypatch):
+                                                              reference_rows, link_targets,
+                                                              monkeypatch):
     monkeypatch.setitem(app.config, "HOOK_ALLOWED_HOSTS", [HOOK_HOST])
     views = form_views(app)
     assert {"WorkOrderView", "CalendarOverrideView", "SlaPolicyView", "EnterpriseView",

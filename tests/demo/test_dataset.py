@@ -145,9 +145,12 @@ def test_the_demo_has_portal_registrations_and_a_private_link_to_open(demo, app)
     html = client.get("/portal/events/registration/demo-portal-1").get_data(as_text=True)
     assert "银企对接会" in html and 'id="registration-status">已报名<' in html
     with app.app_context():
+        from app.demo.portal_events import TITLE
+        from app.registers.events.models import Event
         from app.registers.registrations.models import Registration
 
         statuses = Counter(s for (s,) in db.session.query(Registration.status)
-                           .filter_by(channel="portal"))
+                           .join(Event).filter(Event.name_zh == TITLE,
+                                               Registration.channel == "portal"))
         db.session.remove()
     assert statuses == {"registered": 3, "waitlisted": 1}

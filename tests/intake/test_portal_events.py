@@ -350,11 +350,13 @@ def test_a_cancellation_leaves_a_history_row_for_it_and_for_each_one_moved_up(
     waiting = _registration(app, pk, enterprises.create(), status="waitlisted")
     client.post(f"{link}/cancel", data={"csrf_token": csrf_token(client, "/portal/")})
     with app.app_context():
-        changes = {(c.record_id, c.after.get("status")) for c in db.session.query(RecordChange)
-                   .filter_by(table_name="event_registration", action="update")}
+        changes = {(c.record_id, c.action, c.after.get("status"))
+                   for c in db.session.query(RecordChange)
+                   .filter(RecordChange.table_name == "event_registration",
+                           RecordChange.action.in_(("cancel", "promote")))}
         db.session.remove()
     cancelled = next(r["id"] for r in _stored(app, event_id=pk) if r["status"] == "cancelled")
-    assert changes == {(cancelled, "cancelled"), (waiting, "registered")}
+    assert changes == {(cancelled, "cancel", "cancelled"), (waiting, "promote", "registered")}
 
 
 def test_cancelling_after_the_event_began_is_refused(app, client, enterprises):

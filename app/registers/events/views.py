@@ -15,7 +15,6 @@ from flask import Blueprint, abort, current_app, make_response, request, url_for
 from flask_appbuilder import expose, has_access
 from flask_appbuilder.security.decorators import permission_name
 from flask_babel import lazy_gettext as _
-from sqlalchemy import case, func
 
 from app.core.models import Department
 from app.core.parts.views import Panel, register_panel
@@ -134,22 +133,14 @@ def summary(register, event) -> dict | None:
     """Places and attendance of the event: one query over its registrations."""
     if register.table != Event.__tablename__:
         return None
-    from app.registers.registrations.models import Registration as R
+    from app.registers.registrations.figures import by_status, event_figures
 
-    def people(status):
-        return func.coalesce(func.sum(case((R.status == status, R.attendees), else_=0)), 0)
-
-    def count(attendance):
-        return func.coalesce(func.sum(case(((R.status == "registered")
-                                            & (R.attendance == attendance), 1), else_=0)), 0)
-
-    row = db.session.query(
-        people("registered"), people("waitlisted"),
-        func.coalesce(func.sum(case((R.status == "registered", 1), else_=0)), 0),
-        func.coalesce(func.sum(case((R.status == "waitlisted", 1), else_=0)), 0),
-        count("present"), count("absent"), count("excused"),
-    ).filter(R.event_id == event.id).one()
-    registered, waiting, enterprises, waiting_enterprises, present, absent, excused = map(int, row)
+    figures = event_figures(event.id)
+    people, firms = figures["people"], figures["enterprises"]
+    registered, waiting = by_status(people, "registered"), by_status(people, "waitlisted")
+    enterprises = by_status(firms, "registered")
+    waiting_enterprises = by_status(firms, "waitlisted")
+    present, absent, excused = (firms["registered", a] for a in ("present", "absent", "excused"))
     free = None if event.capacity is None else max(event.capacity - registered, 0)
     recorded = present + absent + excused
     return {

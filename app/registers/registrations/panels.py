@@ -11,7 +11,6 @@ only to who may write the event's registrations (the command checks it again).
 from __future__ import annotations
 
 from flask import current_app, url_for
-from sqlalchemy import func
 from sqlalchemy.orm import joinedload
 
 from app.core.models import localized
@@ -20,6 +19,7 @@ from app.core.timeutil import format_display, to_display
 from app.extensions import db
 from app.registers.events.models import Event
 from app.registers.registrations.commands import ATTENDANCE_STATES, TAKING
+from app.registers.registrations.figures import by_status, event_figures
 from app.registers.registrations.models import ATTENDANCE, SCORES, STATUSES, Registration
 
 PANEL_ROWS = 500  # registrations an event's page lists (the summary counts them all)
@@ -43,12 +43,9 @@ def event_registrations(register, event) -> dict | None:
             .options(joinedload(Registration.enterprise))
             .filter(Registration.event_id == event.id)
             .order_by(Registration.created_on, Registration.id).limit(PANEL_ROWS).all())
-    totals = dict.fromkeys(STATUSES, (0, 0))
-    for status, count, people in (_scoped(db.session.query(
-            Registration.status, func.count(Registration.id),
-            func.coalesce(func.sum(Registration.attendees), 0)))
-            .filter(Registration.event_id == event.id).group_by(Registration.status)):
-        totals[status] = (count, int(people))
+    figures = event_figures(event.id)
+    totals = {status: (by_status(figures["enterprises"], status),
+                       by_status(figures["people"], status)) for status in STATUSES}
     writable = _may("can_edit") and current_scope().can_write(event.department_id)
     return {
         "event": event,

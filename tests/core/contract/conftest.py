@@ -62,11 +62,7 @@ def create(app, register, username: str = "ipb", links: dict | None = None,
         for key, ids in (links or {}).items():
             target = getattr(register.model, key).property.mapper.class_
             setattr(item, key, [db.session.get(target, pk) for pk in ids])
-        if not hasattr(register.model, "owning_department_id"):
-            db.session.add(item)  # (reference data: no department, kept by administrators)
-            db.session.commit()
-        else:
-            view_of(app, register).commands.create(item)
+        view_of(app, register).commands.create(item)  # (reference data too)
         return item.id
     finally:
         db.session.remove()
