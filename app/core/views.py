@@ -269,7 +269,12 @@ class HardenedViewMixin:
             # a field of other kinds says nothing about this record: left out while empty
             other = {key for key in fields.not_of_kind(register.model, register.kind(item))
                      if getattr(item, key) in (None, "")}
-            shown["include_columns"] = [c for c in shown["include_columns"] if c not in other]
+            # (FAB finds a column's value by its place in include_columns: both lists shrink)
+            keep = [n for n, c in enumerate(shown["include_columns"]) if c not in other]
+            shown["value_columns"] = [shown["value_columns"][n] for n in keep]
+            shown["include_columns"] = [shown["include_columns"][n] for n in keep]
+            for _title, fieldset in shown.get("fieldsets") or ():
+                fieldset["fields"] = [c for c in fieldset.get("fields", ()) if c not in other]
         return widgets
 
 

@@ -252,13 +252,15 @@ def cancel(token: str):
     if refused:
         flash(str(refused), "danger")
         return _registration_page(registration, token, status=409)
+    waiting = registration.status == "waitlisted"
     try:
         with acting_as_system():
             RegistrationCommands().cancel([registration])
     except CommandError as error:
         flash(_explained(error), "danger")
         return _registration_page(_registration(token), token, status=error.status)
-    flash(str(_("Your registration is cancelled; its places are freed for others.")), "success")
+    flash(str(_("Your enterprise is taken off the waiting list.") if waiting else
+              _("Your registration is cancelled; its places are freed for others.")), "success")
     return redirect(url_for("portal_events.registration", token=token))
 
 

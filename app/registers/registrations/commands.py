@@ -25,9 +25,10 @@ from flask_babel import lazy_gettext as _
 from sqlalchemy import func
 
 from app.core.commands import ANOTHER_DEPARTMENT, RecordCommands
-from app.core.exceptions import CommandError, TransitionError, ValidationFailed
+from app.core.exceptions import CommandError, ForbiddenError, TransitionError, ValidationFailed
 from app.core.history import record, snapshot
 from app.core.scope import current_scope
+from app.core.timeutil import format_display, to_display
 from app.extensions import db
 from app.registers.events.models import Event
 from app.registers.registrations.models import Registration
@@ -38,6 +39,16 @@ FEEDBACK_FIELDS = ("attitude", "quality", "efficiency", "feedback_comment")
 TAKING = {"portal": ("open",), "staff": ("planned", "open", "held"),
           "import": ("planned", "open", "held")}
 ATTENDANCE_STATES = ("open", "held", "closed")
+# a registration is no longer cancelled once its event was held: its attendance is recorded
+CANCELLABLE_STATES = ("planned", "open")
+
+
+def attendance_open(event: Event, now: dt.datetime | None = None) -> bool:
+    """Attendance is taken from the event's day on (Asia/Shanghai: enterprises arrive before
+    it starts), once it is open."""
+    now = now or dt.datetime.now(dt.UTC)
+    today = to_display(now.replace(tzinfo=None) if now.tzinfo else now).date()
+    return event.state in ATTENDANCE_STATES and to_display(event.starts_at).date() <= today
 
 NOT_TAKING = _("This event does not take registrations now (it is “%(state)s”).")
 OTHER_EVENT = _("A registration cannot move to another event; cancel it and register again.")
@@ -92,6 +103,12 @@ class RegistrationCommands(RecordCommands):
         item.department_id = event.department_id  # (the link check below: the user writes it)
         super()._check_write(item, original_department_id, before)
         self._check_rules(item, event, new=before is None)
+        if item.attendance is not None and event.state in ATTENDANCE_STATES \
+                and (before is None or before.values.get("attendance") != item.attendance) \
+                and not attendance_open(event, self.now):
+            raise ValidationFailed(errors={"attendance": [_(
+                "Attendance is taken from the day of the event (%(start)s).",
+                start=format_display(event.starts_at))]})
         if before is None:
             self._take_place(session, item, event)
         elif item.status == "registered" and event.capacity is not None \
@@ -217,6 +234,12 @@ class RegistrationCommands(RecordCommands):
         for item in items:
             if item.status == "cancelled":
                 raise TransitionError(_("This registration is already cancelled."))
+            if not current_scope().can_write(item.owning_department_id):
+                raise ForbiddenError()  # (who may, before what the state allows: as actions)
+            if item.event.state not in CANCELLABLE_STATES:
+                raise TransitionError(_(
+                    "The event was held: record the enterprise's attendance instead of "
+                    "cancelling its registration."))
         moved: list[Registration] = []
 
         def cancelled(item):

@@ -18,7 +18,11 @@ from app.core.scope import current_scope, visibility_clause
 from app.core.timeutil import format_display, to_display
 from app.extensions import db
 from app.registers.events.models import Event
-from app.registers.registrations.commands import ATTENDANCE_STATES, TAKING
+from app.registers.registrations.commands import (
+    CANCELLABLE_STATES,
+    TAKING,
+    attendance_open,
+)
 from app.registers.registrations.figures import by_status, event_figures
 from app.registers.registrations.models import ATTENDANCE, SCORES, STATUSES, Registration
 
@@ -57,8 +61,9 @@ def event_registrations(register, event) -> dict | None:
         "writable": writable,
         "add_url": url_for(f"{VIEW}.add", _flt_0_event=event.id)
         if _may("can_add") and writable and event.state in TAKING["staff"] else None,
-        "check_in": writable and event.state in ("open", "held"),
-        "bulk": writable and event.state in ATTENDANCE_STATES,
+        "check_in": writable and event.state in ("open", "held") and attendance_open(event),
+        "bulk": writable and attendance_open(event),
+        "cancellable": writable and event.state in CANCELLABLE_STATES,
         "job_fair": event.kind == "job_fair",
         "attendance": ATTENDANCE,
         "scores": SCORES,

@@ -36,7 +36,7 @@ from app.registers.events.models import Event, event_department
 STATES = {
     "submitted": _("Submitted"),
     "approved": _("Approved"),
-    "refused": _("Refused"),
+    "refused": _("Not approved"),
 }
 AMOUNT_MIN, AMOUNT_MAX = Decimal("0.01"), Decimal("100000")  # 10k CNY
 

@@ -57,3 +57,27 @@ def test_the_page_costs_the_same_queries_for_1_or_40_registrations(app, auth, ev
     # user, permissions, the event (its links joined), attachments, registrations, their
     # figures, timeline
     assert counts[0] == counts[1] <= 7, counts
+
+
+def _rows(html: str) -> dict[str, str]:
+    """The record page's fields: label -> value as shown."""
+    def text(cell):
+        return re.sub(r"<[^>]+>|\s+", " ", cell).strip()
+    return {text(th): text(td) for th, td in re.findall(
+        r'<th class="col-lg-2[^"]*">(.*?)</th>\s*<td>(.*?)</td>', html, re.S)}
+
+
+def test_each_field_shows_its_own_value_whatever_the_kind(auth, events):
+    """Fields of other kinds are left out, and each label keeps its own value next to it."""
+    client = auth.client("edb", lang="en")
+    for kind, extra in (("training", {"topic": "tax"}), ("job_fair", {}),
+                        ("trade_fair", {"fair_scope": "domestic"})):
+        pk = events.make("EDB", co=("IPB",), kind=kind, venue="普湾会议中心",
+                         description="说明文字", **extra)
+        rows = _rows(client.get(f"/events/show/{pk}").get_data(as_text=True))
+        assert rows["Venue"] == "普湾会议中心", (kind, rows)
+        assert rows["Description"] == "说明文字", (kind, rows)
+        assert rows["Lead department"] == "Economic Development Bureau", (kind, rows)
+        assert rows["Co-operating departments"] == "Investment Promotion Bureau", (kind, rows)
+        assert rows["Kind of event"] == {"training": "Training", "job_fair": "Job fair",
+                                         "trade_fair": "Trade fair"}[kind]

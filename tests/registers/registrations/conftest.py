@@ -20,7 +20,10 @@ class Events:
         self.app = app
 
     def create(self, department: str = "IPB", state: str = "open", capacity: int | None = None,
-               kind: str = "training", co: tuple[str, ...] = (), days: int = 10, **values) -> int:
+               kind: str = "training", co: tuple[str, ...] = (), days: int | None = None,
+               **values) -> int:
+        if days is None:  # (an event held or closed has begun)
+            days = -1 if state in ("held", "closed") else 10
         with self.app.app_context():
             event = Event(kind=kind, name_zh=values.pop("name_zh", Make.text("上市辅导培训")),
                           starts_at=values.pop("starts_at", Make.instant(days=days)),

@@ -193,3 +193,34 @@ def test_a_job_fair_records_positions_applicants_and_hires(app, auth, events, en
                 {"positions_offered": "10", "applicants": "8", "hires": "2"})
     assert resp.status_code == 302
     assert (events.row(pk)["positions_offered"], events.row(pk)["hires"]) == (10, 2)
+
+
+def test_attendance_is_taken_from_the_day_of_the_event_not_before(
+        app, auth, events, enterprises):
+    event = events.create("IPB", state="open", days=10)
+    pk = events.registration(event, enterprises.create())
+    ipb = auth.client("ipb", "zh")
+    html = ipb.get(f"/events/show/{event}").get_data(as_text=True)
+    assert f'id="checkin-{pk}"' not in html
+    resp = post(ipb, f"/events/show/{event}", "/registrations/attendance",
+                [("event", event), ("attendance", "present"), ("rowid", pk)])
+    assert "活动当天起才能登记出勤" in ipb.get(resp.headers["Location"]).get_data(as_text=True)
+    assert events.row(pk)["attendance"] is None and history(app, pk) == []
+    today = events.create("IPB", state="open", days=0)  # (enterprises arrive before it starts)
+    early = events.registration(today, enterprises.create())
+    assert post(ipb, f"/events/show/{today}", f"/registrations/check_in/{early}",
+                {}).status_code == 302
+    assert events.row(early)["attendance"] == "present"
+
+
+def test_a_registration_is_not_cancelled_once_the_event_was_held(
+        app, auth, events, enterprises):
+    event = events.create("IPB", state="held")
+    pk = events.registration(event, enterprises.create())
+    ipb = auth.client("ipb", "en")
+    assert 'class="registration-cancel"' not in ipb.get(
+        f"/events/show/{event}").get_data(as_text=True)
+    resp = app.test_client().post(f"/api/v1/event_registration/{pk}/cancel",
+                                  headers=auth.token("ipb"), json={})
+    assert resp.status_code == 409 and "attendance" in resp.json["message"]
+    assert events.row(pk)["status"] == "registered" and history(app, pk) == []
