@@ -129,6 +129,8 @@ def event_page(event_id: int):
     form = RegisterForm()
     refused = _taking(event)
     if not form.is_submitted():
+        # (full: the waiting list is what the enterprise can have, so it starts ticked)
+        form.waitlist.data = event.capacity is not None and taken >= event.capacity
         return _event_page(event, taken, form, refused)
     if refused:
         return _event_page(event, taken, form, refused, status=409)

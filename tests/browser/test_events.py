@@ -81,6 +81,9 @@ def test_edb_plans_opens_finds_and_downloads_a_training(app, browser, live_serve
         page.context.close()
 
 
+CANCEL_ACTION = {"zh": "取消活动", "ja": "イベントを中止する"}
+
+
 @pytest.mark.parametrize("lang", ["zh", "ja"])
 def test_edb_cancels_an_event_with_a_reason(app, browser, live_server, lang):
     with app.app_context():
@@ -101,8 +104,11 @@ def test_edb_cancels_an_event_with_a_reason(app, browser, live_server, lang):
             assert db.session.get(Event, pk).state == "open"
             db.session.remove()
         cancel.locator("input[name=reason]").fill("场地检修，改期另行通知")
+        asked = []  # (it cannot be undone: the page asks first, and the person confirms)
+        page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
         cancel.locator("button[type=submit]").click()
         expect(page.locator(".alert-success")).to_have_count(1)
+        assert len(asked) == 1 and CANCEL_ACTION[lang] in asked[0]
         expect(page.get_by_text("场地检修，改期另行通知").first).to_be_visible()
         expect(page.locator("body")).to_contain_text(CANCELLED[lang])  # its state, on the page
         expect(page.locator("#event-actions form")).to_have_count(0)    # nothing left to do

@@ -47,7 +47,8 @@ def test_staff_register_fill_the_event_and_take_attendance_in_bulk(
             db.session.remove()
         assert statuses == {first: "registered", second: "registered", third: "waitlisted"}
 
-        events.set(event, state="held")  # (the events' lifecycle: another package's)
+        # the event took place (the events' lifecycle is another package's): attendance now
+        events.set(event, state="held", starts_at=dt.datetime.now() - dt.timedelta(hours=2))
         page.goto(f"{live_server}/events/show/{event}")
         rows = {pk: page.locator(f"#registrations-table tr[data-status] >> nth={n}")
                 for n, pk in enumerate((first, second, third))}

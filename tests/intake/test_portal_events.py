@@ -427,3 +427,18 @@ def test_those_who_did_not_attend_are_told_why_they_cannot_give_feedback(
     assert why in re.search(r'id="no-feedback">([^<]+)<', html).group(1)
     assert _feedback(client, link).status_code == 409
     assert _stored(app, event_id=pk)[0]["feedback_at"] is None
+
+
+def _waitlist_ticked(client, event_id: int) -> bool:
+    tag = re.search(r'<input[^>]*name="waitlist"[^>]*>', client.get(
+        f"/portal/events/{event_id}").get_data(as_text=True)).group(0)
+    return "checked" in tag
+
+
+def test_a_full_events_form_starts_with_the_waiting_list_ticked(app, client, enterprises):
+    pk = _event(app, capacity=1)
+    assert not _waitlist_ticked(client, pk)  # (places left: nothing to choose)
+    mine = valid_uscc()
+    enterprises.create(uscc=mine)
+    _register(client, pk, mine, attendees="1")
+    assert _waitlist_ticked(client, pk)      # full: the waiting list is what it can have

@@ -115,6 +115,7 @@ class Transition:
     asks: tuple[str, ...] = ()
     when: Callable | None = None
     requester: bool = False
+    danger: bool = False   # cannot be undone (cancelling an event): a red button, confirmed first
 
 
 @dataclass(frozen=True)

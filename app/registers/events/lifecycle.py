@@ -26,8 +26,8 @@ class State(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
-def _t(action, sources, target, label, needs=()):
-    return Transition(action, frozenset(sources), target, "owner", label, tuple(needs))
+def _t(action, sources, target, label, needs=(), **more):
+    return Transition(action, frozenset(sources), target, "owner", label, tuple(needs), **more)
 
 
 TRANSITIONS = [
@@ -35,7 +35,7 @@ TRANSITIONS = [
     _t("hold", {State.PLANNED, State.OPEN}, State.HELD, _("Mark as held")),
     _t("close", {State.HELD}, State.CLOSED, _("Close the event")),
     _t("cancel", {State.PLANNED, State.OPEN}, State.CANCELLED, _("Cancel the event"),
-       ("reason",)),
+       ("reason",), danger=True),
 ]
 
 LIFECYCLE = Lifecycle(
