@@ -9,11 +9,38 @@ import datetime as dt
 
 from flask_babel import lazy_gettext as _
 
-from app.core.commands import RecordCommands
-from app.core.exceptions import TransitionError, ValidationFailed
+from app.core.commands import ANOTHER_DEPARTMENT, RecordCommands
+from app.core.exceptions import ForbiddenError, TransitionError, ValidationFailed
 from app.core.parts.timeline import add_event
+from app.core.scope import current_scope
+from app.extensions import db
 from app.registers.events.lifecycle import State
 from app.registers.events.models import Event
+
+
+def event_linked(item, original_department_id, before, kind: str, wrong_kind, moved) -> Event:
+    """The write check of a record of an event (``OfEventMixin``: a financing need at a
+    matchmaking, a booth subsidy at a trade fair): the user writes the record it was; it names
+    an event of ``kind`` (else ``wrong_kind``) the user writes; it does not move to another
+    event (``moved``); its department follows the event. Only the link a write makes is
+    checked, so an event moved to another department blocks no unrelated edit."""
+    if original_department_id is not None \
+            and not current_scope().can_write(original_department_id):
+        raise ForbiddenError()
+    event = item.event or (db.session.get(Event, item.event_id) if item.event_id else None)
+    if event is None:
+        raise ValidationFailed(errors={"event": [wrong_kind]})
+    linked = before is None or before.values.get("event_id") != event.id
+    if before is not None and linked:
+        raise ValidationFailed(errors={"event": [moved]})
+    if linked:
+        if not current_scope().can_write(event.department_id):
+            raise ValidationFailed(errors={"event": [ANOTHER_DEPARTMENT]})
+        if event.kind != kind:
+            raise ValidationFailed(errors={"event": [wrong_kind]})
+        item.department_id = event.department_id  # (the event's lead department owns it)
+    return event
+
 
 # fields of one kind only (their column's ``info["kinds"]``): cleared on events of another kind
 KIND_FIELDS = tuple(name for name, column in Event.__table__.columns.items()

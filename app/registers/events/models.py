@@ -104,6 +104,20 @@ class Event(LocalizedNameMixin, AuditMixin, DepartmentOwnedMixin, Model):
         return or_(cls.department_id.in_(allowed), cls.id.in_(cooperating))
 
 
+class OfEventMixin:
+    """A record that belongs to an event (a registration, a financing need, a booth subsidy):
+    its ``department_id`` follows the event's lead department, and the event's co-operating
+    departments read it too."""
+
+    @classmethod
+    def visible_clause(cls, scope):
+        """As its event: the lead department and the co-operating departments."""
+        allowed = scope.read or ()
+        cooperating = select(event_department.c.event_id).where(
+            event_department.c.department_id.in_(allowed))
+        return or_(cls.department_id.in_(allowed), cls.event_id.in_(cooperating))
+
+
 # Its timeline and attachments (app.core.parts): ``event.events``, ``event.attachments``.
 EventEvent = timeline_for(Event, table="event_event", fk="event_id")
 EventAttachment = attachments_for(Event, table="event_attachment", fk="event_id")

@@ -17,12 +17,10 @@ from flask_babel import lazy_gettext as _
 from app.clocks.models import SlaClock
 from app.clocks.outbox import deliver_pending
 from app.clocks.service import start_clock, stop_clock
-from app.core.commands import ANOTHER_DEPARTMENT, RecordCommands
-from app.core.exceptions import ForbiddenError, ValidationFailed
-from app.core.scope import current_scope
+from app.core.commands import RecordCommands
+from app.core.exceptions import ValidationFailed
 from app.core.timeutil import display_tz
-from app.extensions import db
-from app.registers.events.models import Event
+from app.registers.events.commands import event_linked
 from app.registers.financing.lifecycle import FOLLOW_UP_POLICY
 from app.registers.financing.models import AMOUNT_MAX, AMOUNT_MIN, FinancingNeed
 from app.registers.institutions.models import Institution
@@ -72,22 +70,8 @@ class FinancingCommands(RecordCommands):
         self.now = now
 
     def _check_write(self, item: FinancingNeed, original_department_id, before=None) -> None:
-        if original_department_id is not None \
-                and not current_scope().can_write(original_department_id):
-            raise ForbiddenError()
-        event = item.event or (db.session.get(Event, item.event_id) if item.event_id else None)
-        if event is None:
-            raise ValidationFailed(errors={"event": [NOT_MATCHMAKING]})
-        linked = before is None or before.values.get("event_id") != event.id
-        if before is not None and linked:
-            raise ValidationFailed(errors={"event": [OTHER_EVENT]})
-        if linked:  # (only the link a write makes is checked: a moved event blocks no edit)
-            if not current_scope().can_write(event.department_id):
-                raise ValidationFailed(errors={"event": [ANOTHER_DEPARTMENT]})
-            if event.kind != "matchmaking":
-                raise ValidationFailed(errors={"event": [NOT_MATCHMAKING]})
-            # the lead department of the event owns it (the event's, not the author's)
-            item.department_id = event.department_id
+        event = event_linked(item, original_department_id, before, "matchmaking",
+                             NOT_MATCHMAKING, OTHER_EVENT)
         item.met_on = shanghai_day(event.starts_at)
         super()._check_write(item, original_department_id, before)
         errors: dict = {}

@@ -19,7 +19,6 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    or_,
     select,
 )
 from sqlalchemy.orm import relationship
@@ -27,7 +26,7 @@ from sqlalchemy.orm import relationship
 from app.core.models import AuditMixin, DepartmentOwnedMixin, link_table
 from app.core.parts.timeline import timeline_for
 from app.registers.enterprises.models import Enterprise
-from app.registers.events.models import Event, event_department
+from app.registers.events.models import Event, OfEventMixin
 from app.registers.institutions.models import Institution
 
 PURPOSES = {
@@ -49,7 +48,7 @@ AMOUNT_MIN, AMOUNT_MAX = Decimal("0.01"), Decimal("10000000")  # 10k CNY
 financing_need_bank = link_table("financing_need", "institution")
 
 
-class FinancingNeed(AuditMixin, DepartmentOwnedMixin, Model):
+class FinancingNeed(OfEventMixin, AuditMixin, DepartmentOwnedMixin, Model):
     __tablename__ = "financing_need"
     __table_args__ = (
         UniqueConstraint("event_id", "enterprise_id", name="uq_financing_need_enterprise"),
@@ -89,14 +88,6 @@ class FinancingNeed(AuditMixin, DepartmentOwnedMixin, Model):
     @property
     def state_label(self) -> str:
         return str(STATES.get(self.state, self.state or ""))
-
-    @classmethod
-    def visible_clause(cls, scope):
-        """As its event: the lead department and the co-operating departments."""
-        allowed = scope.read or ()
-        cooperating = select(event_department.c.event_id).where(
-            event_department.c.department_id.in_(allowed))
-        return or_(cls.department_id.in_(allowed), cls.event_id.in_(cooperating))
 
     def __str__(self) -> str:
         return f"{self.enterprise} · {self.event}"

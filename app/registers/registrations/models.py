@@ -18,14 +18,12 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    or_,
-    select,
 )
 from sqlalchemy.orm import relationship
 
 from app.core.models import AuditMixin, DepartmentOwnedMixin
 from app.registers.enterprises.models import Enterprise
-from app.registers.events.models import Event, event_department
+from app.registers.events.models import Event, OfEventMixin
 
 CHANNELS = {"staff": _("Staff"), "import": _("Import"), "portal": _("Portal")}
 STATUSES = {
@@ -37,7 +35,7 @@ ATTENDANCE = {"present": _("Present"), "absent": _("Absent"), "excused": _("Excu
 SCORES = {n: str(n) for n in range(1, 6)}  # attitude, quality, efficiency (as 好差评)
 
 
-class Registration(AuditMixin, DepartmentOwnedMixin, Model):
+class Registration(OfEventMixin, AuditMixin, DepartmentOwnedMixin, Model):
     __tablename__ = "event_registration"
     __audit_exclude__ = ("token_hash",)  # (the hash behind the portal's private link)
     __table_args__ = (
@@ -81,14 +79,6 @@ class Registration(AuditMixin, DepartmentOwnedMixin, Model):
     feedback_at = Column(DateTime, info={"label": _("Feedback given at")})
     # the enterprise's private link (portal): its sha256, never the token itself
     token_hash = Column(String(64), unique=True)
-
-    @classmethod
-    def visible_clause(cls, scope):
-        """As its event: the lead department and the co-operating departments."""
-        allowed = scope.read or ()
-        cooperating = select(event_department.c.event_id).where(
-            event_department.c.department_id.in_(allowed))
-        return or_(cls.department_id.in_(allowed), cls.event_id.in_(cooperating))
 
     def __str__(self) -> str:
         return f"{self.event} · {self.enterprise}"

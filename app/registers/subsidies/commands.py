@@ -22,13 +22,11 @@ from sqlalchemy import func
 from app.clocks.models import SlaClock
 from app.clocks.outbox import deliver_pending
 from app.clocks.service import naive, start_clock, stop_clock
-from app.core.commands import ANOTHER_DEPARTMENT, RecordCommands
-from app.core.exceptions import ForbiddenError, ValidationFailed
+from app.core.commands import RecordCommands
+from app.core.exceptions import ValidationFailed
 from app.core.parts.timeline import add_event
-from app.core.scope import current_scope
-from app.extensions import db
 from app.registers.enterprises.models import Enterprise
-from app.registers.events.models import Event
+from app.registers.events.commands import event_linked
 from app.registers.financing.commands import parse_amount, shanghai_day
 from app.registers.subsidies.lifecycle import DECISION_POLICY, State
 from app.registers.subsidies.models import BoothSubsidy, SubsidyRule
@@ -84,22 +82,8 @@ class SubsidyCommands(RecordCommands):
         super().create(item)
 
     def _check_write(self, item: BoothSubsidy, original_department_id, before=None) -> None:
-        if original_department_id is not None \
-                and not current_scope().can_write(original_department_id):
-            raise ForbiddenError()
-        event = item.event or (db.session.get(Event, item.event_id) if item.event_id else None)
-        if event is None:
-            raise ValidationFailed(errors={"event": [NOT_A_FAIR]})
-        linked = before is None or before.values.get("event_id") != event.id
-        if before is not None and linked:
-            raise ValidationFailed(errors={"event": [OTHER_EVENT]})
-        if linked:  # (only the link a write makes is checked: a moved event blocks no edit)
-            if not current_scope().can_write(event.department_id):
-                raise ValidationFailed(errors={"event": [ANOTHER_DEPARTMENT]})
-            if event.kind != "trade_fair":
-                raise ValidationFailed(errors={"event": [NOT_A_FAIR]})
-            # the lead department of the event owns it (the event's, not the author's)
-            item.department_id = event.department_id
+        event = event_linked(item, original_department_id, before, "trade_fair", NOT_A_FAIR,
+                             OTHER_EVENT)
         item.fair_year = shanghai_day(event.starts_at).year
         super()._check_write(item, original_department_id, before)
         errors: dict = {}

@@ -22,8 +22,6 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    or_,
-    select,
 )
 from sqlalchemy.orm import relationship
 
@@ -31,7 +29,7 @@ from app.core.models import AuditMixin, DepartmentOwnedMixin
 from app.core.parts.attachments import attachments_for
 from app.core.parts.timeline import timeline_for
 from app.registers.enterprises.models import Enterprise
-from app.registers.events.models import Event, event_department
+from app.registers.events.models import Event, OfEventMixin
 
 STATES = {
     "submitted": _("Submitted"),
@@ -41,7 +39,7 @@ STATES = {
 AMOUNT_MIN, AMOUNT_MAX = Decimal("0.01"), Decimal("100000")  # 10k CNY
 
 
-class BoothSubsidy(AuditMixin, DepartmentOwnedMixin, Model):
+class BoothSubsidy(OfEventMixin, AuditMixin, DepartmentOwnedMixin, Model):
     __tablename__ = "booth_subsidy"
     __table_args__ = (
         UniqueConstraint("event_id", "enterprise_id", name="uq_booth_subsidy_enterprise"),
@@ -77,14 +75,6 @@ class BoothSubsidy(AuditMixin, DepartmentOwnedMixin, Model):
     @property
     def state_label(self) -> str:
         return str(STATES.get(self.state, self.state or ""))
-
-    @classmethod
-    def visible_clause(cls, scope):
-        """As its fair: the lead department and the co-operating departments."""
-        allowed = scope.read or ()
-        cooperating = select(event_department.c.event_id).where(
-            event_department.c.department_id.in_(allowed))
-        return or_(cls.department_id.in_(allowed), cls.event_id.in_(cooperating))
 
     def __str__(self) -> str:
         return f"{self.enterprise} · {self.event}"
