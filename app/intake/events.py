@@ -142,8 +142,9 @@ def event_page(event_id: int):
     if event.capacity is not None and form.attendees.data > event.capacity:
         form.attendees.errors.append(TOO_MANY % {"capacity": event.capacity})
         return _event_page(event, taken, form, status=422)
-    if db.session.query(Registration.id).filter_by(
-            event_id=event.id, enterprise_id=enterprise.id).first() is not None:
+    if db.session.query(Registration.id).filter(
+            Registration.event_id == event.id, Registration.enterprise_id == enterprise.id,
+            Registration.status != "cancelled").first() is not None:
         return _event_page(event, taken, form, ALREADY_REGISTERED, status=409)
     token = secrets.token_urlsafe(24)
     registration = Registration(

@@ -442,3 +442,17 @@ def test_a_full_events_form_starts_with_the_waiting_list_ticked(app, client, ent
     enterprises.create(uscc=mine)
     _register(client, pk, mine, attendees="1")
     assert _waitlist_ticked(client, pk)      # full: the waiting list is what it can have
+
+
+def test_an_enterprise_that_cancelled_may_register_again(app, client, enterprises):
+    pk = _event(app, capacity=5)
+    mine = valid_uscc()
+    enterprises.create(uscc=mine)
+    link = _link(_register(client, pk, mine, attendees="1"))
+    client.post(f"{link}/cancel", data={"csrf_token": csrf_token(client, "/portal/")})
+    again = _link(_register(client, pk, mine, attendees="2"))
+    assert again != link
+    assert [(r["status"], r["attendees"]) for r in _stored(app, event_id=pk)] == [
+        ("cancelled", 1), ("registered", 2)]
+    twice = _register(client, pk, mine, attendees="1")  # (registered again: not a third time)
+    assert twice.status_code == 409 and len(_stored(app, event_id=pk)) == 2

@@ -17,7 +17,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
-    UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import relationship
 
@@ -39,7 +39,11 @@ class Registration(OfEventMixin, AuditMixin, DepartmentOwnedMixin, Model):
     __tablename__ = "event_registration"
     __audit_exclude__ = ("token_hash",)  # (the hash behind the portal's private link)
     __table_args__ = (
-        UniqueConstraint("event_id", "enterprise_id", name="uq_event_registration_enterprise"),
+        # one registration of an enterprise to an event at a time: a cancelled one stays (the
+        # history of the event) and the enterprise may register again
+        Index("uq_event_registration_enterprise", "event_id", "enterprise_id", unique=True,
+              sqlite_where=text("status != 'cancelled'"),
+              postgresql_where=text("status != 'cancelled'")),
         Index("ix_event_registration_event_status", "event_id", "status"),
         # the list's order (newest first, then id): a page of 1,000,000 without sorting them
         Index("ix_event_registration_created_on", "created_on", "id"),

@@ -224,3 +224,20 @@ def test_a_registration_is_not_cancelled_once_the_event_was_held(
                                   headers=auth.token("ipb"), json={})
     assert resp.status_code == 409 and "attendance" in resp.json["message"]
     assert events.row(pk)["status"] == "registered" and history(app, pk) == []
+
+
+def test_after_cancelling_staff_may_register_the_enterprise_again(
+        app, auth, events, enterprises):
+    event = events.create("IPB")
+    enterprise = enterprises.create()
+    first = events.registration(event, enterprise)
+    client, headers = app.test_client(), auth.token("ipb")
+    payload = {"event": event, "enterprise": enterprise, "contact_name": "王经理"}
+    assert client.post("/api/v1/event_registration/", headers=headers,
+                       json=payload).status_code == 422      # registered already
+    assert client.post(f"/api/v1/event_registration/{first}/cancel", headers=headers,
+                       json={}).status_code == 200
+    again = client.post("/api/v1/event_registration/", headers=headers, json=payload)
+    assert again.status_code == 201, again.json
+    assert events.row(first)["status"] == "cancelled"
+    assert events.row(again.json["id"])["status"] == "registered"
