@@ -89,6 +89,9 @@ class Register:
     rollup_columns: tuple[str, ...] = ("department_id",)
     # import: the natural key a row is matched on (re-importing an export changes nothing)
     import_key: tuple[str, ...] = ()
+    # the records an import's key may name (model -> criterion; e.g. not a cancelled one, when
+    # a new one may take its key): None, every record
+    import_matches: Callable | None = None
     # the register's write commands, if not RecordCommands(model): f() -> RecordCommands
     # (imports write through them, e.g. so that each imported work order gets its ticket)
     commands: Callable | None = None

@@ -242,6 +242,8 @@ class Importer:
         if not wanted:
             return {}, set()
         clauses = [self._key_clause(key, [values[key] for values in wanted]) for key in self.key]
+        if self.register.import_matches is not None:
+            clauses.append(self.register.import_matches(self.model))
         found = self.session.query(self.model).filter(*clauses).all()
         by_key = {self._record_key(item): item for item in found}
         ids = [getattr(item, self.pk.key) for item in found]

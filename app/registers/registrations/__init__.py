@@ -69,6 +69,9 @@ REGISTER = declare(Register(
     commands=RegistrationCommands,
     actions=ACTIONS,
     import_key=("event", "enterprise"),
+    # (a cancelled registration keeps its key: a row names the enterprise's current one, or
+    # registers it again)
+    import_matches=lambda model: model.status != "cancelled",
     kind_of=lambda registration: registration.event.kind,  # (its job fair's fields)
     view_base=RegistrationViewBase,
     api_base=RegistrationApiBase,

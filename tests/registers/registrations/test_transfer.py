@@ -104,3 +104,23 @@ def test_a_bad_row_refuses_the_whole_file_and_names_the_row(app, auth, events, e
     assert re.search(r'<tr class="import-refused">\s*<td>3</td>', state["page"])
     assert "未保存任何内容" in state["page"]
     assert _count(app) == 0
+
+
+def test_a_row_names_the_registration_that_is_not_cancelled(app, auth, events, enterprises):
+    event = events.create("IPB", state="open", name_zh="报关实务培训",
+                          starts_at=dt.datetime(2027, 3, 2, 1, 30))
+    enterprise = enterprises.create("IPB", name_zh="重新报名企业")
+    current = events.registration(event, enterprise, contact_name="王经理", when=1)
+    # (stored after it: the row's key names both, the cancelled one last)
+    cancelled = events.registration(event, enterprise, status="cancelled", contact_name="旧联系人")
+    ipb = auth.client("ipb", "zh")
+    rows = _sheet(ipb.get(f"/registrations/export/xlsx?_flt_0_event={event}").get_data())
+    header = rows[0]
+    [row] = [r for r in rows[1:] if "王经理" in r]
+    row[header.index("联系人")] = "李主任"
+    state = _import(ipb, xlsx_bytes(header, [row]))
+    assert state["counts"]["update"] == 1 and state["counts"]["create"] == 0, state
+    with app.app_context():
+        contacts = {r.id: r.contact_name for r in db.session.query(Registration)}
+        db.session.remove()
+    assert contacts[current] == "李主任" and contacts[cancelled] == "旧联系人"
