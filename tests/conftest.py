@@ -127,6 +127,14 @@ def client(app):
     return app.test_client()
 
 
+def refused_on_page(client, resp, page: str) -> str:
+    """A write refused on a record's page sends the browser back to the record (303, so a
+    reload does not post again); returns the page it lands on, the refusal said on it."""
+    assert resp.status_code == 303, resp.status_code
+    assert resp.location.split("?")[0].endswith(page), resp.location
+    return client.get(page).get_data(as_text=True)
+
+
 def csrf_token(client, path="/login/") -> str:
     html = client.get(path).get_data(as_text=True)
     match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or re.search(

@@ -229,6 +229,42 @@ def column_fields(datamodel, labels: dict, descriptions: dict, validators: dict,
     return fields
 
 
+def _choose_field_class():
+    from flask_appbuilder.fields import QuerySelectField
+
+    class ChooseField(QuerySelectField):
+        """A required many-to-one select that starts on "— choose —" (value ""), not on its
+        first record: a clerk who does not choose is told the field is required, instead of the
+        record silently naming whichever enterprise the list starts with. The browser's own
+        ``required`` check sees the empty value too. Where only one record may be chosen (a
+        clerk's own department), it is chosen."""
+
+        def iter_choices(self):
+            records = self._get_object_list()
+            if len(records) == 1 and self.data is None:  # no choice to make: it is that one
+                pk, obj = records[0]
+                yield (pk, self.get_label(obj), True, {})
+                return
+            yield ("", str(CHOOSE), self.data is None, {})
+            for pk, obj in records:
+                yield (pk, self.get_label(obj), obj == self.data, {})
+
+    return ChooseField
+
+
+def blank_first(form_class) -> None:
+    """Give the required relation selects of FAB's generated ``form_class`` a blank first
+    option (the DataRequired FAB put on them still refuses it)."""
+    from flask_appbuilder.fields import QuerySelectField
+    from wtforms.fields.core import UnboundField
+
+    choose = _choose_field_class()
+    for value in vars(form_class).values():
+        if (isinstance(value, UnboundField) and value.field_class is QuerySelectField
+                and not value.kwargs.get("allow_blank")):
+            value.field_class = choose  # (in place: the fields keep their order)
+
+
 SEARCH_CHOICES = 200  # records a list filter on a relation offers; any other one by its link
 
 

@@ -21,7 +21,7 @@ from app.core import fields, interface, registry
 from app.core.commands import RecordCommands
 from app.core.display import coded, display_value, yes_no  # noqa: F401  (views' helpers)
 from app.core.exceptions import CommandError, ForbiddenError, NotFoundError
-from app.core.forms import column_fields, related_search_fields
+from app.core.forms import blank_first, column_fields, related_search_fields
 from app.core.models import Department
 from app.core.scope import current_scope, may_write, scoped_relationships
 from app.core.timeutil import from_display, to_display
@@ -142,6 +142,9 @@ class HardenedViewMixin:
                                     self.description_columns, self.search_columns),
             **(self.search_form_extra_fields or {})}
         super()._init_forms()
+        for form in (self.add_form, self.edit_form):
+            if form is not None:
+                blank_first(form)
 
     # FAB's download serves any file of UPLOAD_FOLDER by name, to anyone with can_download on
     # any view: no department check. Registers with attachments get their own scoped download.
@@ -334,10 +337,33 @@ class ScopedModelView(TransferViewMixin, HardenedViewMixin, ModelView):
                                          if key in columns}
         widget.template_args["kind_column"] = kind
 
+    def _fixed(self, widget, exclude_cols) -> None:
+        """A form opened from a parent record (``?_flt_0_event=7``): FAB leaves the relation
+        out of the form and sets it on save; the page says which record it is, read-only
+        (only one the user may read: another department's is not named)."""
+        fixed = []
+        for column in exclude_cols or ():
+            if column not in self.label_columns:
+                continue
+            related = self.datamodel.get_related_interface(column)
+            try:
+                record = related.get(self._filters.get_filter_value(column))
+            except (TypeError, ValueError):
+                record = None
+            if record is not None:
+                fixed.append((self.label_columns[column], str(record)))
+        widget.template_args["fixed"] = fixed
+
     def _get_add_widget(self, form, exclude_cols=None, widgets=None):
         widgets = super()._get_add_widget(form, exclude_cols=exclude_cols, widgets=widgets)
         self._form_kinds(widgets["add"], self.add_columns)
+        self._fixed(widgets["add"], exclude_cols)
         return widgets
+
+    def added_message(self, item) -> tuple[str, str]:
+        """What the page says after an add (message, category): FAB's "Added Row" unless the
+        register has more to say (e.g. that the registration is on the waiting list)."""
+        return str(self.add_row_message), "success"
 
     def _get_edit_widget(self, form, exclude_cols=None, widgets=None):
         widgets = super()._get_edit_widget(form, exclude_cols=exclude_cols, widgets=widgets)
@@ -361,7 +387,7 @@ class ScopedModelView(TransferViewMixin, HardenedViewMixin, ModelView):
                     self._command_failed(form, error)
                 else:
                     self.post_add(item)
-                    flash(self.add_row_message, "success")
+                    flash(*self.added_message(item))
                     return None
         else:
             self.update_redirect()

@@ -40,10 +40,6 @@ from app.core.scope import Scope, current_scope
 # ``state_changing.send(record, session=…, state=…, now=…)`` (the clocks pause and resume).
 state_changing = Namespace().signal("record.state_changing")
 
-# The empty first choice of a select: nothing is chosen for the person acting.
-CHOOSE = _("— choose —")
-
-
 @dataclass(frozen=True)
 class Who:
     """Who may take a transition: ``test(scope, record)``, and what a refused user reads."""

@@ -25,10 +25,10 @@ from flask_appbuilder.security.decorators import permission_name
 from flask_babel import lazy_gettext as _
 
 from app.core import registry
-from app.core.exceptions import CommandError, NotFoundError
+from app.core.exceptions import CommandError, ForbiddenError, NotFoundError
+from app.core.forms import CHOOSE
 from app.core.parts import timeline
 from app.core.parts.attachments import attachment_dir
-from app.core.parts.lifecycle import CHOOSE
 from app.core.scope import current_scope
 from app.extensions import db
 
@@ -122,13 +122,14 @@ class RecordPageMixin:
         return item
 
     def _refused_on_page(self, pk, error: CommandError, messages: list[str]):
-        """The record's page again, with what was refused and its status (403, 409, 422)."""
+        """Back on the record's page (303, so a reload does not post again), with what was
+        refused; a write the user may not make at all is its error page (403)."""
+        if isinstance(error, ForbiddenError):
+            return self._refused(error)
         db.session.rollback()
         for message in messages:
             flash(message, "danger")
-        widgets = self._show(pk)
-        return self.render_template(self.show_template, pk=pk, title=self.show_title,
-                                    widgets=widgets, related_views=[]), error.status
+        return redirect(url_for(f"{self.endpoint}.show", pk=pk), 303)
 
 
 class LifecycleViewMixin(RecordPageMixin):

@@ -66,9 +66,10 @@ class RegistrationViewBase(ScopedModelView):
         super().__init__(**kwargs)
         self.commands = RegistrationCommands()
 
-    def post_add(self, item) -> None:
+    def added_message(self, item) -> tuple[str, str]:
         if item.status == "waitlisted":
-            flash(str(WAITING % {"enterprise": localized(item.enterprise, "name")}), "warning")
+            return str(WAITING % {"enterprise": localized(item.enterprise, "name")}), "warning"
+        return super().added_message(item)
 
     # --- record actions: each checked as an edit (HardenedViewMixin), then by the command --------
     @fab_action("cancel_registrations", _("Cancel registration"),

@@ -30,6 +30,36 @@ def test_the_add_form_offers_only_events_the_user_writes_that_take_registrations
     assert str(enterprise) in select_options(html, "enterprise")
 
 
+def test_the_add_form_from_an_event_names_it_and_leaves_the_enterprise_to_choose(
+        app, auth, events, enterprises):
+    event = events.create("IPB", name_zh="从活动页报名")
+    enterprises.create("IPB", name_zh="甲企业")
+    chosen = enterprises.create("IPB", name_zh="乙企业")
+    ipb = auth.client("ipb", "zh")
+    page = f"/registrations/add?_flt_0_event={event}"
+    html = ipb.get(page).get_data(as_text=True)
+    fixed = html.split('class="table table-bordered puwan-fixed"')[1].split("</table>")[0]
+    assert "活动" in fixed and "从活动页报名" in fixed  # the event, read-only
+    assert 'name="event"' not in html
+    options = select_options(html, "enterprise")
+    assert next(iter(options.items())) == ("", "— 请选择 —")
+    resp = post(ipb, page, page, {"enterprise": "", "attendees": "1"})
+    assert resp.status_code == 422 and "必填" in resp.get_data(as_text=True)
+    resp = post(ipb, page, page, {"enterprise": chosen, "attendees": "1"})
+    assert resp.status_code == 302
+    with app.app_context():
+        stored = db.session.query(Registration.event_id, Registration.enterprise_id).all()
+        db.session.remove()
+    assert stored == [(event, chosen)]
+
+
+def test_an_event_the_user_cannot_read_is_not_named_on_the_add_form(auth, events):
+    other = events.create("EDB", name_zh="别的部门的活动")
+    html = auth.client("ipb", "zh").get(f"/registrations/add?_flt_0_event={other}").get_data(
+        as_text=True)
+    assert "别的部门的活动" not in html
+
+
 def test_a_registration_that_does_not_fit_goes_on_the_waiting_list_and_the_user_is_told(
         app, auth, events, enterprises):
     event = events.create("IPB", capacity=3)
@@ -42,6 +72,7 @@ def test_a_registration_that_does_not_fit_goes_on_the_waiting_list_and_the_user_
                 {"event": event, "enterprise": second, "attendees": "1"})
     page = ipb.get(resp.headers["Location"]).get_data(as_text=True)
     assert "活动名额已满：候补企业的报名已列入候补名单。" in page
+    assert "alert-success" not in page  # (not also "added", as if it had a place)
     with app.app_context():
         statuses = dict(db.session.query(Registration.enterprise_id, Registration.status))
         db.session.remove()
