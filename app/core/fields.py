@@ -50,6 +50,16 @@ def info(model, key: str) -> dict:
 
 
 @cache
+def descriptions(model) -> dict:
+    """key -> the help text a column or relationship declares (shown under its form field)."""
+    out = {key: rel.info["description"] for key, rel in _relations(model).items()
+           if "description" in rel.info}
+    out.update({key: column.info["description"] for key, column in _columns(model).items()
+                if "description" in column.info})
+    return out
+
+
+@cache
 def labels(model) -> dict:
     """key -> label for every column and relationship that declares one; a foreign key column
     is labelled as its relationship (``department_id`` reads "Owning department")."""

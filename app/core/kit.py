@@ -55,6 +55,7 @@ def view_class(register: Register) -> type:
         "add_title": register.add_title or register.title,
         "edit_title": register.edit_title or register.title,
         "label_columns": labels(register),
+        "description_columns": fields.descriptions(model),
         "list_columns": register.list_columns or edit,
         "show_columns": register.show_columns or edit + _audit_columns(model),
         "add_columns": register.add_columns or edit,

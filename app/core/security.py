@@ -150,6 +150,16 @@ class PuwanAuthDBView(AuthDBView):
         return redirect(current_app.config.get("LOGOUT_REDIRECT_URL", self.appbuilder.get_url_for_index))
 
 
+def login_account() -> str:
+    """The throttle key of a login attempt: the address and the account it names."""
+    from flask_limiter.util import get_remote_address
+
+    data = request.get_json(silent=True) if request.is_json else None
+    username = (data or {}).get("username") if isinstance(data, dict) else \
+        request.form.get("username")
+    return f"{get_remote_address()}|{str(username or '').strip().casefold()}"
+
+
 class PuwanSecurityManager(SecurityManager):
     user_model = PuwanUser
     userdbmodelview = PuwanUserDBModelView
@@ -298,3 +308,12 @@ class PuwanSecurityManager(SecurityManager):
         api = current_app.blueprints.get("SecurityApi")
         if api is not None and self.is_auth_limited:
             self.limiter.limit(self.auth_rate_limit, methods=["POST"])(api)
+        # FAB's limit counts per address, and a department's staff often share one (a NAT or
+        # proxy on the intranet): that limit is set high, and a low one counts the attempts on
+        # one account from one address (a mistyped password locks out nobody else).
+        account_limit = current_app.config.get("AUTH_ACCOUNT_RATE_LIMIT")
+        if self.is_auth_limited and account_limit:
+            for blueprint in (self.auth_view.blueprint, api):
+                if blueprint is not None:
+                    self.limiter.limit(account_limit, methods=["POST"],
+                                       key_func=login_account)(blueprint)

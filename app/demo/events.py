@@ -232,9 +232,12 @@ def load_events(now: dt.datetime, staff: dict, act_as) -> str:
         planned_at = starts - dt.timedelta(days=30)
         event = Event(kind=plan.kind, name_zh=plan.name_zh, name_ja=plan.name_ja,
                       name_en=plan.name_en, starts_at=starts,
-                      ends_at=starts + dt.timedelta(hours=plan.hours), venue=plan.venue,
+                      ends_at=starts + dt.timedelta(hours=plan.hours), venue_zh=plan.venue,
                       capacity=plan.capacity, topic=plan.topic, fair_scope=plan.fair_scope,
-                      description=f"{plan.name_zh}。主办：{departments[plan.lead].name_zh}。",
+                      description_zh=f"{plan.name_zh}。主办：{departments[plan.lead].name_zh}。",
+                      description_ja=f"{plan.name_ja}。主催：{departments[plan.lead].name_ja}。",
+                      description_en=f"{plan.name_en}. Organised by the "
+                                     f"{departments[plan.lead].name_en}.",
                       department_id=departments[plan.lead].id,
                       co_departments=[departments[code] for code in plan.co],
                       institutions=[institutions[i] for i in plan.partners])

@@ -557,8 +557,8 @@ def generate_events(writer: _Writer, session, *, seed: int, start: dt.date, unti
             row[8] = max(10, int(round(people / 10.0)) * 10)
     capacities = [row[8] for row in event_rows]
     counts["events"] = writer.write(
-        "event", ("id", "kind", "name_zh", "name_ja", "name_en", "starts_at", "ends_at", "venue",
-                  "capacity", "topic", "fair_scope", "description", "state", "cancel_reason",
+        "event", ("id", "kind", "name_zh", "name_ja", "name_en", "starts_at", "ends_at", "venue_zh",
+                  "capacity", "topic", "fair_scope", "description_zh", "state", "cancel_reason",
                   "created_on", "changed_on", "department_id"), map(tuple, event_rows))
     counts["event_departments"] = writer.write(
         "event_department", ("event_id", "department_id"), link_rows)

@@ -84,7 +84,7 @@ def _events(kind: str, now: dt.datetime, people: dict, departments: dict, act_as
             starts = (past - dt.timedelta(days=days)).replace(hour=1, minute=30, second=0,
                                                               microsecond=0)
             event = Event(kind=kind, name_zh=name_zh, name_ja=name_ja, name_en=name_en,
-                          starts_at=starts, ends_at=starts + dt.timedelta(hours=4), venue=venue,
+                          starts_at=starts, ends_at=starts + dt.timedelta(hours=4), venue_zh=venue,
                           capacity=200, department_id=departments[LEAD].id,
                           fair_scope="international" if kind == "trade_fair" else None)
             event.co_departments = [departments[c] for c in CO_OPERATING]

@@ -35,9 +35,16 @@ def load_portal_events(now: dt.datetime) -> str:
                   name_ja="銀行・企業マッチング会：中小企業運転資金融資特集",
                   name_en="Bank–enterprise matchmaking: working-capital loans for SMEs",
                   starts_at=starts, ends_at=starts + dt.timedelta(hours=3),
-                  venue="普湾新区管委会二楼多功能厅", capacity=6, state="open",
-                  description="五家银行现场介绍流动资金贷款、知识产权质押融资等产品，"
-                              "企业可预约一对一洽谈。每家企业最多两人参加。",
+                  venue_zh="普湾新区管委会二楼多功能厅", venue_ja="普湾新区管理委員会 2階 多目的ホール",
+                  venue_en="Puwan New Area Management Committee, 2nd floor, multi-purpose hall",
+                  capacity=6, state="open",
+                  description_zh="五家银行现场介绍流动资金贷款、知识产权质押融资等产品，"
+                                 "企业可预约一对一洽谈。每家企业最多两人参加。",
+                  description_ja="5行が運転資金融資・知的財産担保融資などの商品を紹介し、"
+                                 "個別相談も予約できます。1社につき2名まで参加できます。",
+                  description_en="Five banks present working-capital loans, IP-pledge "
+                                 "financing and more; one-to-one talks can be booked. Up to "
+                                 "two people per enterprise.",
                   department_id=fin.id)
     with acting_as_system():
         RecordCommands(Event).create(event)

@@ -33,7 +33,7 @@ def _events(now: dt.datetime, departments) -> list[Event]:
         start = (now + dt.timedelta(days=days)).replace(hour=1, minute=30, second=0,
                                                          microsecond=0, tzinfo=None)
         event = Event(kind=kind, name_zh=zh, name_ja=ja, name_en=en, starts_at=start,
-                      ends_at=start + dt.timedelta(hours=3), venue="普湾经济区管委会三楼会议室",
+                      ends_at=start + dt.timedelta(hours=3), venue_zh="普湾经济区管委会三楼会议室",
                       capacity=capacity, state=state, department_id=departments["EDB"].id,
                       topic="rnd" if kind == "training" else None)
         db.session.add(event)

@@ -38,6 +38,9 @@ def _stored(app, subject):
 def _save_order(page, subject):
     page.fill("#subject", subject)
     page.fill("#content", "来电咨询")
+    # the service type (its clock) is the clerk's choice: the form starts on "— choose —"
+    assert page.locator("#service_type").input_value() == ""
+    page.select_option("#service_type", index=1)
     page.locator("#model_form button[type=submit]").click()
     page.wait_for_load_state()
     expect(page.locator(".alert-success")).to_have_count(1)

@@ -40,6 +40,7 @@ def test_dispatcher_finds_the_callers_enterprise_and_saves_the_hotline_form(
     subject = f"来电咨询{lang}"
     page.fill("#subject", subject)
     page.fill("#content", "企业来电咨询补贴申报")
+    page.select_option("#service_type", index=1)  # (starts on "— choose —": the clerk chooses)
     # (received at: the page's own default, Shanghai now, is kept as a clerk would keep it)
     with page.expect_navigation():
         page.locator("form:not(#logout-form) button[type=submit]").first.click()

@@ -26,7 +26,7 @@ TEXT = {
 def _event(app, **overrides) -> int:
     data = {"state": "open", "starts_at": Make.instant(days=14), "capacity": 40,
             "name_zh": "科创板上市辅导培训", "name_ja": "科創板上場支援研修",
-            "venue": "普湾新区管委会三楼会议室"}
+            "venue_zh": "普湾新区管委会三楼会议室"}
     return sample_record(app, registry.get("event"), department="EDB", **{**data, **overrides})
 
 

@@ -30,7 +30,7 @@ def test_an_instant_is_taken_in_any_zone_and_read_back_in_shanghai(app, client, 
     shown = client.get(f"/api/v1/event/{pk}", headers=headers).json["result"]
     assert shown["starts_at"] == "2026-12-01T09:30:00+08:00"
     assert client.put(f"/api/v1/event/{pk}", headers=headers,
-                      json={"venue": "管委会三楼"}).status_code == 200
+                      json={"venue_zh": "管委会三楼"}).status_code == 200
     assert _starts_at(app, pk) == dt.datetime(2026, 12, 1, 1, 30)
 
 

@@ -109,6 +109,31 @@ def test_throttled_answer_is_translated(throttled_app):
     assert resp.status_code == 429 and "尝试次数过多" in resp.json["message"]
 
 
+@pytest.fixture(scope="module")
+def shared_address_app(app):
+    """Staff behind one NAT: a generous limit per address, a low one per account."""
+    return make_app(AUTH_RATE_LIMIT="20 per minute", AUTH_ACCOUNT_RATE_LIMIT="3 per minute")
+
+
+def test_one_mistyping_user_does_not_lock_out_the_colleagues_behind_the_same_address(
+        shared_address_app):
+    client = shared_address_app.test_client()
+
+    def attempt(username, password="wrong"):
+        token = csrf_token(client)
+        return client.post("/login/", data={"username": username, "password": password,
+                                            "csrf_token": token}).status_code
+
+    codes = [attempt("ipb") for _ in range(4)]
+    assert codes[3] == 429 and 429 not in codes[:3]
+    assert attempt("IPB ") == 429  # (the same account, however typed)
+    assert attempt("edb", PASSWORD) == 302  # a colleague at the same address logs in
+    api = [shared_address_app.test_client().post("/api/v1/security/login", json={
+        "username": "office", "password": "wrong", "provider": "db"}).status_code
+        for _ in range(4)]
+    assert api == [401, 401, 401, 429]
+
+
 @pytest.mark.parametrize("password,accepted", [
     ("short1", False), ("onlyletterslong", False), ("1234567890", False),
     ("Good-pass-2026", True),

@@ -25,7 +25,7 @@ LIST_QUERIES = 2  # the events with their places taken (one query); the page's o
 def _event(app, **overrides) -> int:
     data = {"state": "open", "starts_at": Make.instant(days=10), "capacity": 10,
             "name_ja": Make.text("上場支援研修"), "name_en": Make.text("Listing training"),
-            "venue": "普湾新区管委会三楼会议室", "description": "讲解科创板上市条件与辅导流程。"}
+            "venue_zh": "普湾新区管委会三楼会议室", "description_zh": "讲解科创板上市条件与辅导流程。"}
     return sample_record(app, registry.get("event"), department="EDB", **{**data, **overrides})
 
 
@@ -126,10 +126,19 @@ def test_the_list_is_one_query_whatever_the_events(app, client, enterprises):
 
 
 def test_event_page_shows_the_description_and_the_form(app, client):
-    pk = _event(app, description="讲解科创板上市条件与辅导流程。")
+    pk = _event(app, description_zh="讲解科创板上市条件与辅导流程。")
     client.get("/lang/zh")
     html = client.get(f"/portal/events/{pk}").get_data(as_text=True)
     assert "讲解科创板上市条件与辅导流程。" in html and 'id="register-form"' in html
+
+
+def test_a_japanese_reader_reads_the_japanese_venue_and_description(app, client):
+    pk = _event(app, venue_ja="管理委員会 3階 会議室", description_ja="上場の条件と手順を説明します。")
+    client.get("/lang/ja")
+    html = client.get(f"/portal/events/{pk}").get_data(as_text=True)
+    assert "上場の条件と手順を説明します。" in html and "讲解科创板" not in html
+    listing = client.get("/portal/events/").get_data(as_text=True)
+    assert "管理委員会 3階 会議室" in listing and "普湾新区管委会三楼会议室" not in listing
 
 
 def test_unknown_event_is_404(client):

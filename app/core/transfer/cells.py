@@ -127,8 +127,7 @@ class Renderer:
         if isinstance(value, str):
             return value
         if isinstance(value, (list, tuple, set)):  # a relation's records: by name
-            separator = ", " if reader_language() == "en" else "、"
-            return separator.join(str(self.typed(v)) for v in value)
+            return joined(str(self.typed(v)) for v in value)
         reference = _REFERENCES.get(type(value))
         if reference is not None:
             return reference.name(value)
@@ -138,6 +137,19 @@ class Renderer:
         if isinstance(value, Markup):
             return value.striptags() or None
         return str(value) if value is not None else None
+
+
+def joined(names) -> str:
+    """Several records in one cell: 、 between them (English: "; ", as names hold commas);
+    ``split_names`` reads either back."""
+    return ("; " if reader_language() == "en" else "、").join(names)
+
+
+def split_names(text: str) -> list[str]:
+    return [part.strip() for part in SEPARATORS.split(text) if part.strip()]
+
+
+SEPARATORS = re.compile(r"[、;；\n，]")
 
 
 # --- in --------------------------------------------------------------------------------------
@@ -307,6 +319,9 @@ def parser(item: Field, resolver: Resolver) -> Callable:
             return _date(value, text)
         if kind == "instant":
             return _instant(value, text)
+        if kind == "relations":  # (each name once, in the cell's order)
+            found = [resolver.find(item, name) for name in split_names(text)]
+            return list(dict.fromkeys(found))
         return resolver.find(item, text)
 
     return parse

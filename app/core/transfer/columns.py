@@ -35,7 +35,8 @@ class Field:
 
     key: str                    # the model's attribute ("industry", "department", "name_zh")
     label: Any                  # a lazy label
-    kind: str                   # text integer number decimal boolean date instant choice relation
+    kind: str                   # text integer number decimal boolean date instant choice
+                                # relation (many-to-one) relations (many-to-many)
     create: bool = True         # may be given for a new record
     update: bool = True         # may be changed on an existing one
     nullable: bool = True       # an empty cell clears it (else an empty cell keeps the value)
@@ -101,9 +102,12 @@ def _describe(register: Register, key: str, label) -> Field | None:
                      nullable=column.nullable and not column.primary_key,
                      required=fields.required(column))
     rel = fields._relations(model).get(key)
+    if rel is not None and rel.direction is RelationshipDirection.MANYTOMANY:
+        # (the banks a financing need met: their names in one cell, 、 or ; between them)
+        return Field(key, label, "relations", target=rel.mapper.class_)
     if rel is None or rel.direction is not RelationshipDirection.MANYTOONE \
             or len(rel.local_columns) != 1:
-        return None  # (a computed column, a collection: not imported)
+        return None  # (a computed column, a one-to-many collection: not imported)
     local = next(iter(rel.local_columns))
     fk = model.__mapper__.get_property_by_column(local).key
     return Field(key, label, "relation", target=rel.mapper.class_, fk=fk, nullable=local.nullable,

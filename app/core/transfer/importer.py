@@ -34,7 +34,7 @@ from app.core.exceptions import CommandError, ForbiddenError
 from app.core.registry import Register
 from app.core.scope import visibility_clause
 from app.core.timeutil import format_display
-from app.core.transfer.cells import NO, YES, CellRefused, Resolver, parser
+from app.core.transfer.cells import NO, YES, CellRefused, Resolver, joined, parser
 from app.core.transfer.columns import Field, import_fields, labels, match_header, normalized
 from app.core.transfer.sheets import FileRefused, open_table
 from app.extensions import db
@@ -270,6 +270,8 @@ class Importer:
             return self._text(YES if value else NO)
         if isinstance(value, dt.datetime):
             return format_display(value)
+        if isinstance(value, list):  # (a many-to-many's records)
+            return joined(str(v) for v in value)
         if isinstance(value, dt.date):
             return value.isoformat()
         return str(value)
@@ -283,12 +285,17 @@ class Importer:
                 continue  # (the record was found by it: the same, whatever its case)
             if value is None and not item.nullable:
                 continue  # (an empty cell keeps a value that must be there; a new record: default)
+            if item.kind == "relations":  # (an empty cell: none)
+                value = value or []
             if creating:  # (nothing to compare with: a value given is a change)
-                old, new_id, differs = None, getattr(value, "id", None), value is not None
+                old, new_id, differs = None, getattr(value, "id", None), value not in (None, [])
             elif item.kind == "relation":
                 old_id, new_id = getattr(record, item.fk), getattr(value, "id", None)
                 differs = old_id != new_id
                 old = getattr(record, key) if differs else None
+            elif item.kind == "relations":
+                old, new_id = list(getattr(record, key)), None
+                differs = {r.id for r in old} != {r.id for r in value}
             else:
                 old = getattr(record, key)
                 differs = not _same(old, value)

@@ -36,6 +36,7 @@ KIND_HINTS = {
     "number": _("a number"),
     "decimal": _("a number"),
     "relation": _("its code or name"),
+    "relations": _("their codes or names, separated by 、 or ;"),
 }
 
 

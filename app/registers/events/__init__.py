@@ -13,9 +13,10 @@ from app.registers.events.commands import EventCommands
 from app.registers.events.lifecycle import LIFECYCLE
 from app.registers.events.models import Event, EventAttachment, EventEvent
 
-EDIT_COLUMNS = ["kind", "name_zh", "name_ja", "name_en", "starts_at", "ends_at", "venue",
-                "capacity", "topic", "fair_scope", "institutions", "description",
-                "department", "co_departments"]
+EDIT_COLUMNS = ["kind", "name_zh", "name_ja", "name_en", "starts_at", "ends_at", "venue_zh",
+                "venue_ja", "venue_en", "capacity", "topic", "fair_scope", "institutions",
+                "description_zh", "description_ja", "description_en", "department",
+                "co_departments"]
 
 REGISTER = declare(Register(
     model=Event,
@@ -27,17 +28,19 @@ REGISTER = declare(Register(
     edit_columns=EDIT_COLUMNS,
     list_columns=["starts_at", "name", "kind", "venue", "state", "department"],
     show_columns=["kind", "name_zh", "name_ja", "name_en", "state", "cancel_reason",
-                  "starts_at", "ends_at", "venue", "capacity", "topic", "fair_scope",
-                  "institutions", "description", "department", "co_departments",
+                  "starts_at", "ends_at", "venue_zh", "venue_ja", "venue_en", "capacity", "topic",
+                  "fair_scope", "institutions", "description_zh", "description_ja",
+                  "description_en", "department", "co_departments",
                   "created_on", "changed_on", "created_by", "changed_by"],
     # (the titles in each language, so that an export imports back onto its events)
     export_columns=["starts_at", "ends_at", "name_zh", "name_ja", "name_en", "kind", "topic",
-                    "fair_scope", "venue", "capacity", "description", "state", "department"],
-    search_columns=["name_zh", "name_ja", "name_en", "kind", "state", "venue", "starts_at",
+                    "fair_scope", "venue_zh", "venue_ja", "venue_en", "capacity", "description_zh",
+                    "description_ja", "description_en", "state", "department"],
+    search_columns=["name_zh", "name_ja", "name_en", "kind", "state", "venue_zh", "starts_at",
                     "department"],
     order_columns=["starts_at", "name_zh", "kind", "state"],
     base_order=("starts_at", "desc"),
-    labels={"name": _("Title"), "department": _("Lead department"),
+    labels={"name": _("Title"), "venue": _("Venue"), "department": _("Lead department"),
             "department_id": _("Lead department"), "calendar_title": _("Title")},
     link_column="name",
     import_key=("name_zh", "starts_at"),

@@ -13,6 +13,7 @@ from app.core.models import (
     DepartmentOwnedMixin,
     LocalizedNameMixin,
     link_table,
+    localized,
 )
 from app.core.parts.attachments import attachments_for
 from app.core.parts.timeline import timeline_for
@@ -65,7 +66,10 @@ class Event(LocalizedNameMixin, AuditMixin, DepartmentOwnedMixin, Model):
     # instants in UTC, shown and entered in Asia/Shanghai
     starts_at = Column(DateTime, nullable=False, index=True, info={"label": _("Starts at")})
     ends_at = Column(DateTime, info={"label": _("Ends at")})
-    venue = Column(String(300), info={"label": _("Venue")})
+    # typed in Chinese, and in Japanese and English where readers need it (shown in the reader's)
+    venue_zh = Column(String(300), info={"label": _("Venue (Chinese)")})
+    venue_ja = Column(String(300), info={"label": _("Venue (Japanese)")})
+    venue_en = Column(String(300), info={"label": _("Venue (English)")})
     # places (people); none: no limit. Registrations beyond it go on the waiting list.
     capacity = Column(Integer, info={"label": _("Capacity (people)"), "min": 1,
                                      "max": 100000})
@@ -73,7 +77,9 @@ class Event(LocalizedNameMixin, AuditMixin, DepartmentOwnedMixin, Model):
                                      "kinds": ("training",)})
     fair_scope = Column(String(16), info={"label": _("International or domestic"),
                                           "choices": FAIR_SCOPES, "kinds": ("trade_fair",)})
-    description = Column(Text, info={"label": _("Description")})
+    description_zh = Column(Text, info={"label": _("Description (Chinese)")})
+    description_ja = Column(Text, info={"label": _("Description (Japanese)")})
+    description_en = Column(Text, info={"label": _("Description (English)")})
     state = Column(String(16), nullable=False, default="planned", index=True,
                    info={"label": _("State"), "choices": STATES})
     cancel_reason = Column(String(500), info={"label": _("Reason for cancelling")})
@@ -83,6 +89,15 @@ class Event(LocalizedNameMixin, AuditMixin, DepartmentOwnedMixin, Model):
     institutions = relationship(
         Institution, secondary=event_institution, order_by=Institution.name_zh,
         info={"label": _("Partner institutions")})
+
+    @property
+    def venue(self) -> str:
+        """The venue in the reader's language (falling back to Chinese)."""
+        return localized(self, "venue") or ""
+
+    @property
+    def description(self) -> str:
+        return localized(self, "description") or ""
 
     @property
     def state_label(self) -> str:

@@ -58,7 +58,10 @@ class FinancingNeed(OfEventMixin, AuditMixin, DepartmentOwnedMixin, Model):
     id = Column(Integer, primary_key=True)
     event_id = Column(Integer, ForeignKey("event.id", ondelete="CASCADE"), nullable=False,
                       index=True)
-    event = relationship(Event, info={"label": _("Matchmaking event")})
+    event = relationship(Event, info={
+        "label": _("Matchmaking event"),
+        "description": _("A bank–enterprise matchmaking your department leads (its co-operating "
+                         "departments read the needs).")})
     enterprise_id = Column(Integer, ForeignKey("enterprise.id"), nullable=False, index=True)
     # any enterprise the user can see (the link is checked for reading)
     enterprise = relationship(Enterprise, info={"label": _("Enterprise"), "scope_check": "read"})

@@ -49,7 +49,10 @@ class BoothSubsidy(OfEventMixin, AuditMixin, DepartmentOwnedMixin, Model):
     id = Column(Integer, primary_key=True)
     event_id = Column(Integer, ForeignKey("event.id", ondelete="CASCADE"), nullable=False,
                       index=True)
-    event = relationship(Event, info={"label": _("Trade fair")})
+    event = relationship(Event, info={
+        "label": _("Trade fair"),
+        "description": _("A trade fair your department leads: its lead department records and "
+                         "decides the applications; the co-operating departments read them.")})
     enterprise_id = Column(Integer, ForeignKey("enterprise.id"), nullable=False, index=True)
     # any enterprise the user can see (the link is checked for reading)
     enterprise = relationship(Enterprise, info={"label": _("Exhibiting enterprise"),

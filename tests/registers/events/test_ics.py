@@ -71,16 +71,18 @@ def test_times_are_utc_and_an_event_without_end_lasts_an_hour():
 
 
 def test_the_ics_route_gives_the_event_in_the_readers_language(auth, events):
-    pk = events.make("EDB", name_zh="上市辅导培训", name_ja="上場指導研修", venue="普湾大厦3楼, 会议室A",
+    pk = events.make("EDB", name_zh="上市辅导培训", name_ja="上場指導研修",
+                     venue_zh="普湾大厦3楼会议室A", venue_ja="普湾ビル3階, 会議室A",
                      starts_at=START, ends_at=START + dt.timedelta(hours=3),
-                     description="第一讲：上市条件;\n第二讲：材料准备")
+                     description_zh="第一讲：上市条件;\n第二讲：材料准备")
     resp = auth.client("edb", lang="ja").get(f"/events/ics/{pk}")
     assert resp.status_code == 200
     assert resp.headers["Content-Type"].startswith("text/calendar")
     assert "attachment" in resp.headers["Content-Disposition"]
     event, = parse(resp.data)
     assert event["SUMMARY"] == "上場指導研修"
-    assert event["LOCATION"] == "普湾大厦3楼, 会议室A"
+    assert event["LOCATION"] == "普湾ビル3階, 会議室A"
+    # (no Japanese description typed: the Chinese one)
     assert event["DTSTART"] == "20261203T013000Z" and event["DTEND"] == "20261203T043000Z"
     assert event["DESCRIPTION"].startswith("第一讲：上市条件;\n第二讲：材料准备")
     assert "経済発展局" in event["DESCRIPTION"]
@@ -88,6 +90,7 @@ def test_the_ics_route_gives_the_event_in_the_readers_language(auth, events):
     assert event["URL"].endswith(f"/events/show/{pk}")
     zh, = parse(auth.client("edb", lang="zh").get(f"/events/ics/{pk}").data)
     assert zh["SUMMARY"] == "上市辅导培训" and zh["UID"] == event["UID"]
+    assert zh["LOCATION"] == "普湾大厦3楼会议室A"
 
 
 def test_a_cancelled_event_is_cancelled_in_the_calendar_with_a_later_sequence(auth, events):

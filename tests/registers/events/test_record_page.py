@@ -72,11 +72,11 @@ def test_each_field_shows_its_own_value_whatever_the_kind(auth, events):
     client = auth.client("edb", lang="en")
     for kind, extra in (("training", {"topic": "tax"}), ("job_fair", {}),
                         ("trade_fair", {"fair_scope": "domestic"})):
-        pk = events.make("EDB", co=("IPB",), kind=kind, venue="普湾会议中心",
-                         description="说明文字", **extra)
+        pk = events.make("EDB", co=("IPB",), kind=kind, venue_zh="普湾会议中心",
+                         description_zh="说明文字", **extra)
         rows = _rows(client.get(f"/events/show/{pk}").get_data(as_text=True))
-        assert rows["Venue"] == "普湾会议中心", (kind, rows)
-        assert rows["Description"] == "说明文字", (kind, rows)
+        assert rows["Venue (Chinese)"] == "普湾会议中心", (kind, rows)
+        assert rows["Description (Chinese)"] == "说明文字", (kind, rows)
         assert rows["Lead department"] == "Economic Development Bureau", (kind, rows)
         assert rows["Co-operating departments"] == "Investment Promotion Bureau", (kind, rows)
         assert rows["Kind of event"] == {"training": "Training", "job_fair": "Job fair",

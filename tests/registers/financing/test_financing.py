@@ -244,8 +244,10 @@ def test_an_export_imported_again_changes_nothing_and_a_new_row_is_added(
         title = db.session.get(Event, setup["event"]).name_zh
         db.session.remove()
     added = [None] * len(header)
+    assert rows[1][header.index("对接银行")] == "大连银行测试"  # (the banks met, by name)
     for label, value in (("银企对接活动", title), ("企业", uscc), ("融资需求（万元）", 300),
-                         ("资金用途", "设备购置"), ("期限（月）", 36)):
+                         ("资金用途", "设备购置"), ("期限（月）", 36),
+                         ("对接银行", "建设银行测试；大连银行测试")):
         added[header.index(label)] = value
     rows.append(added)
     book = __import__("openpyxl").Workbook()
@@ -263,6 +265,34 @@ def test_an_export_imported_again_changes_nothing_and_a_new_row_is_added(
         made = db.session.query(FinancingNeed).filter_by(enterprise_id=newcomer).one()
         assert made.amount == Decimal("300.00") and made.purpose == "equipment"
         assert made.event_id == setup["event"] and made.state == "open"
+        assert {b.id for b in made.banks} == {setup["bank"], setup["other_bank"]}
         assert db.session.query(RecordChange).filter_by(table_name="financing_need",
                                                         record_id=pk).count() == 1
+        db.session.remove()
+
+
+@pytest.mark.parametrize(("cell", "reason"), [
+    ("大连银行测试、金普人才测试", "只能选择银行"),         # an institution that is not a bank
+    ("大连银行测试、不存在的银行", "未找到记录“不存在的银行”"),  # no such bank
+])
+def test_an_imported_row_naming_a_wrong_bank_is_refused_and_nothing_changes(
+        app, api, auth, setup, cell, reason):
+    pk = _need(api, setup)
+    with app.app_context():
+        from app.registers.institutions.models import Institution
+        db.session.add(Institution(kind="talent_agency", name_zh="金普人才测试",
+                                   name_ja="金普人材テスト", name_en="Jinpu Talent test"))
+        db.session.commit()
+        title = db.session.get(FinancingNeed, pk).event.name_zh
+        uscc = db.session.get(FinancingNeed, pk).enterprise.uscc
+        db.session.remove()
+    from tests.core.transfer.conftest import xlsx_bytes
+    ipb = auth.client("ipb", lang="zh")
+    resp = upload(ipb, "/financing/import/", xlsx_bytes(
+        ["银企对接活动", "企业", "对接银行"], [[title, uscc, cell]]), "banks.xlsx")
+    state = wait(ipb, resp.headers["Location"])
+    assert state["counts"].get("refused") == 1, state
+    assert reason in ipb.get(resp.headers["Location"]).get_data(as_text=True)
+    with app.app_context():
+        assert [b.id for b in db.session.get(FinancingNeed, pk).banks] == [setup["bank"]]
         db.session.remove()
