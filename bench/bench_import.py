@@ -66,7 +66,8 @@ def make_app(url: str, upload_dir: str):
     from app import create_app
 
     return create_app({"SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": True,
-                       "AUTH_RATE_LIMIT": "10000 per minute", "RATELIMIT_STORAGE_URI": "memory://",
+                       "AUTH_RATE_LIMIT": "10000 per minute", "AUTH_ACCOUNT_RATE_LIMIT": "10000 per minute",
+                       "RATELIMIT_STORAGE_URI": "memory://",
                        "UPLOAD_FOLDER": upload_dir})
 
 

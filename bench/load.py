@@ -106,7 +106,8 @@ def main(argv=None) -> None:
     instance = tempfile.mkdtemp(prefix="puwan-load-")
     env = {**os.environ, "DATABASE_URL": database_url(args), "INSTANCE_PATH": instance,
            "SECRET_KEY": secrets.token_urlsafe(32),  # one key for all workers
-           "AUTH_RATE_LIMIT": "100000 per minute", "PYTHONPATH": str(ROOT)}
+           "AUTH_RATE_LIMIT": "100000 per minute", "AUTH_ACCOUNT_RATE_LIMIT": "100000 per minute",
+           "PYTHONPATH": str(ROOT)}
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--workers", str(args.workers), "--bind",
          f"127.0.0.1:{args.port}", "--log-level", "warning", "app:create_app()"],

@@ -153,6 +153,7 @@ def build_app(url: str):
         "SQLALCHEMY_DATABASE_URI": url,
         "WTF_CSRF_ENABLED": False,  # the bench client posts the login form directly
         "AUTH_RATE_LIMIT": "100000 per minute",
+        "AUTH_ACCOUNT_RATE_LIMIT": "100000 per minute",
         "RATELIMIT_STORAGE_URI": "memory://",
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": False},
     })

@@ -34,6 +34,7 @@ def make_app(**overrides):
         "TESTING": True,
         "SQLALCHEMY_DATABASE_URI": database_url(),
         "AUTH_RATE_LIMIT": "10000 per minute",
+        "AUTH_ACCOUNT_RATE_LIMIT": "10000 per minute",
         "PORTAL_RATE_LIMIT": "10000 per minute",
         "UPLOAD_FOLDER": f"{_TMP}/uploads",
         "RATELIMIT_STORAGE_URI": "memory://",
