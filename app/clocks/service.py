@@ -73,10 +73,17 @@ def policy_by_code(session: Session, code: str) -> SlaPolicy:
 
 
 def start_clock(session: Session, *, subject_type: str, subject_id: int, name: str,
-                policy_code: str, department_id: int, at: dt.datetime) -> SlaClock:
+                policy_code: str, department_id: int, at: dt.datetime,
+                due_at: dt.datetime | None = None) -> SlaClock:
+    """A clock from ``at``, due as its policy says — or at ``due_at`` where the promise has a
+    date of its own (a resolution's deadline, a scheduled approval's due end): the policy then
+    gives its unit (how elapsed time counts) and when it warns."""
     calendar = load_calendar(session)
     policy_row = policy_by_code(session, policy_code)
-    clock, due = engine.start(at, policy_row.to_policy(), calendar)
+    if due_at is None:
+        clock, due = engine.start(at, policy_row.to_policy(), calendar)
+    else:
+        clock, due = engine.start_until(at, due_at if due_at.tzinfo else aware(due_at), calendar)
     row = SlaClock(subject_type=subject_type, subject_id=subject_id, name=name,
                    policy=policy_row, department_id=department_id, state=None)
     _store(row, clock, calendar, due)

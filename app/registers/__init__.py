@@ -7,6 +7,7 @@ from app.registers import (  # noqa: F401  (each declares itself)
     experts,
     financing,
     institutions,
+    projects,
     registrations,
     subsidies,
     workorders,

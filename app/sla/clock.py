@@ -119,6 +119,17 @@ def start(at: dt.datetime, policy: Policy, calendar: WorkCalendar) -> tuple[Cloc
     return Clock(started_at=at, due_at=due.due_at), due
 
 
+def start_until(at: dt.datetime, due_at: dt.datetime, calendar: WorkCalendar
+                ) -> tuple[Clock, Due]:
+    """A clock due at a given instant (a date set by people, not by a policy): the calendar's
+    unusual days between are kept beside it, as for a computed due."""
+    at, due_at = _aware(at), _aware(due_at)
+    start, end = calendar.local_date(at), calendar.local_date(max(at, due_at))
+    due = Due(due_at, tuple(calendar.unusual_days(start, end)),
+              tuple(calendar.unconfirmed_years(start, end)))
+    return Clock(started_at=at, due_at=due_at), due
+
+
 def _measure(policy: Policy, calendar: WorkCalendar, a: dt.datetime, b: dt.datetime) -> float:
     if policy.unit.counts_working_time:
         return calendar.working_seconds(a, b)

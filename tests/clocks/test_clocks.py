@@ -105,3 +105,20 @@ def test_undelivered_transitions_survive_a_restart(ctx, enterprises, received):
     report = sweep(db.session, at(2026, 11, 30, 12))
     assert report.delivered == 1 and received == [("enterprise", pk, "running", "breached")]
     assert db.session.query(Supervision).count() == 1
+
+
+def test_a_clock_with_a_date_of_its_own_is_due_then_and_warns_per_its_policy(ctx, enterprises):
+    """A resolution's deadline is set by the meeting, not by a policy: due at the end of that
+    day, warned at the policy's share of the working time, the holidays kept beside it."""
+    row = start_clock(db.session, subject_type="enterprise", subject_id=enterprises.create("IPB"),
+                      name="resolution", policy_code="general", department_id=department_id("IPB"),
+                      at=at(2026, 9, 28, 9), due_at=at(2026, 10, 13, 0))
+    db.session.commit()
+    assert row.due_at == dt.datetime(2026, 10, 12, 16, 0)  # midnight ending Mon 10-12, in UTC
+    assert row.state == "running"
+    assert {d["day"] for d in row.calendar_data["days"]} >= {"2026-10-01", "2026-10-10"}
+    # warned within the working time before it (the National Day week does not count)
+    assert dt.datetime(2026, 9, 30, 0) < row.warn_at < row.due_at
+    sweep(db.session, at(2026, 10, 13, 0, 1))
+    db.session.commit()
+    assert db.session.get(SlaClock, row.id).state == "breached"
