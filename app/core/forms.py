@@ -229,6 +229,9 @@ def column_fields(datamodel, labels: dict, descriptions: dict, validators: dict,
     return fields
 
 
+NOTHING_TO_CHOOSE = _("— none you may choose —")
+
+
 def _choose_field_class():
     from flask_appbuilder.fields import QuerySelectField
 
@@ -241,6 +244,9 @@ def _choose_field_class():
 
         def iter_choices(self):
             records = self._get_object_list()
+            if not records:  # (said, rather than an empty box that finds nothing)
+                yield ("", str(NOTHING_TO_CHOOSE), True, {})
+                return
             if len(records) == 1 and self.data is None:  # no choice to make: it is that one
                 pk, obj = records[0]
                 yield (pk, self.get_label(obj), True, {})

@@ -389,9 +389,18 @@ class ScopedModelView(TransferViewMixin, HardenedViewMixin, ModelView):
                     self.post_add(item)
                     flash(*self.added_message(item))
                     return None
+            self._say_hidden_errors(form, exclude_cols)
         else:
             self.update_redirect()
         return self._get_add_widget(form=form, exclude_cols=exclude_cols)
+
+    def _say_hidden_errors(self, form, exclude_cols) -> None:
+        """A refused value of a field the page does not show as a box (one set from the parent
+        record the form was opened from) is said at the top, with the field's label."""
+        for column in exclude_cols or ():
+            if column in form and form[column].errors:
+                label = self.label_columns.get(column, column)
+                flash(f"{label}: {'; '.join(str(m) for m in form[column].errors)}", "danger")
 
     def _edit(self, pk):
         get_filter_args(self._filters, disallow_if_not_in_search=False)
@@ -418,6 +427,7 @@ class ScopedModelView(TransferViewMixin, HardenedViewMixin, ModelView):
                     self.post_update(item)
                     flash(self.edit_row_message, "success")
                     return None
+            self._say_hidden_errors(form, exclude_cols)
         else:
             form = self.edit_form.refresh(obj=item)
             self.prefill_form(form, pk)

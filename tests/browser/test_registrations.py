@@ -19,6 +19,9 @@ WAITING = {"zh": "的报名已列入候补名单", "ja": "キャンセル待ち�
 LOCALES = {"zh": "zh-CN", "ja": "ja-JP"}
 
 
+NO_MATCH = {"zh": "未找到匹配的结果", "ja": "該当するものがありません"}
+
+
 @pytest.mark.parametrize("lang", ["zh", "ja"])
 def test_staff_register_fill_the_event_and_take_attendance_in_bulk(
         app, browser, live_server, enterprises, lang):
@@ -38,6 +41,13 @@ def test_staff_register_fill_the_event_and_take_attendance_in_bulk(
             # the event it came from is named (read-only); the enterprise is the clerk's choice
             expect(page.locator("table.puwan-fixed")).to_contain_text(title)
             expect(page.locator("select[name=enterprise]")).to_have_value("")
+            if enterprise == first:  # (the select's search speaks the page's language too)
+                page.click("#enterprise + .select2 .select2-selection")
+                page.locator(".select2-container--open .select2-search__field").press_sequentially(
+                    "没有这家企业xyz")
+                expect(page.locator(".select2-results__message")).to_have_text(
+                    NO_MATCH[lang])
+                page.keyboard.press("Escape")
             page.locator("select[name=enterprise]").select_option(str(enterprise))
             if attendees:
                 page.fill("input[name=attendees]", attendees)

@@ -68,6 +68,12 @@ class RecordParts:
     def transitions(self) -> list:
         return self.lifecycle.available(self.record) if self.lifecycle else []
 
+    def writable(self) -> bool:
+        """Whether the reader writes the record at all (a co-operating department reads it)."""
+        from app.core.scope import may_write
+
+        return may_write(self.record)
+
     def form(self, transition) -> list:
         return self.lifecycle.form(transition)
 
@@ -143,9 +149,10 @@ class LifecycleViewMixin(RecordPageMixin):
             self.commands.perform(item, action, data)
         except CommandError as error:
             labels = {**self.register.field_labels, **self.register.lifecycle.input_labels}
-            return self._refused_on_page(pk, error, [str(error.message)] + [
+            # (each field's own message says what to do: not also "The data is not valid")
+            return self._refused_on_page(pk, error, [
                 f"{labels.get(k, k)}: {'; '.join(map(str, v))}"
-                for k, v in error.errors.items()])
+                for k, v in error.errors.items()] or [str(error.message)])
         flash(str(self.register.lifecycle.transitions[action].label) + " ✓", "success")
         return redirect(url_for(f"{self.endpoint}.show", pk=pk))
 

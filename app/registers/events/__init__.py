@@ -48,7 +48,7 @@ REGISTER = declare(Register(
     # opening, holding, closing and cancelling are the lead department's writes
     permissions={"write": ("can_transition",)},
     lifecycle=LIFECYCLE,
-    timeline=Timeline(EventEvent, labels={"plan": _("Planned")}),
+    timeline=Timeline(EventEvent, labels={"plan": _("Event created")}),
     attachments=Attachments(EventAttachment),
     calendar=Calendar("starts_at", "ends_at", title="calendar_title", color="kind"),
     charts=charts.CHARTS,

@@ -15,6 +15,7 @@ import enum
 from flask_babel import lazy_gettext as _
 
 from app.core.parts.lifecycle import Lifecycle, Transition
+from app.core.timeutil import utcnow
 from app.registers.events.models import STATES
 
 
@@ -26,13 +27,22 @@ class State(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
+def started(event) -> bool:
+    """Whether the event has begun (it may be marked held; registration no longer opens)."""
+    return event.starts_at is not None and event.starts_at <= utcnow()
+
+
+def not_started(event) -> bool:
+    return not started(event)
+
+
 def _t(action, sources, target, label, needs=(), **more):
     return Transition(action, frozenset(sources), target, "owner", label, tuple(needs), **more)
 
 
 TRANSITIONS = [
-    _t("open", {State.PLANNED}, State.OPEN, _("Open registration")),
-    _t("hold", {State.PLANNED, State.OPEN}, State.HELD, _("Mark as held")),
+    _t("open", {State.PLANNED}, State.OPEN, _("Open registration"), when=not_started),
+    _t("hold", {State.PLANNED, State.OPEN}, State.HELD, _("Mark as held"), when=started),
     _t("close", {State.HELD}, State.CLOSED, _("Close the event")),
     _t("cancel", {State.PLANNED, State.OPEN}, State.CANCELLED, _("Cancel the event"),
        ("reason",), danger=True),

@@ -46,7 +46,7 @@ STATES = {
     "planned": _("Planned"),
     "open": _("Open for registration"),
     "held": _("Held"),
-    "closed": _("Closed"),
+    "closed": _("Finished"),  # (not a work order's 已结案)
     "cancelled": _("Cancelled"),
 }
 

@@ -79,6 +79,9 @@ def lock_event(session, event_id: int) -> Event | None:
     return session.query(Event).filter(Event.id == event_id).with_for_update().one_or_none()
 
 
+REGISTERED_ALREADY = _("%(enterprise)s is already registered for this event.")
+
+
 class RegistrationCommands(RecordCommands):
     def __init__(self, now: dt.datetime | None = None, waitlist: bool = True):
         """``waitlist``: a registration that does not fit goes on the waiting list (else
@@ -116,6 +119,27 @@ class RegistrationCommands(RecordCommands):
             lock_event(session, event.id)
             if places_taken(session, event.id, but=item.id) + item.attendees > event.capacity:
                 raise ValidationFailed(errors={"attendees": [NO_PLACES % {"n": item.attendees}]})
+
+    def create(self, item: Registration) -> None:
+        self._not_yet_registered(db.session, item)
+        super().create(item)
+
+    @staticmethod
+    def _not_yet_registered(session, item: Registration) -> None:
+        """One current (not cancelled) registration per event and enterprise: a second is
+        refused by name before anything is written (the unique index would refuse it only as
+        "a record with the same value")."""
+        enterprise_id = item.enterprise_id or (item.enterprise.id if item.enterprise else None)
+        event_id = item.event_id or (item.event.id if item.event else None)
+        if enterprise_id is None or event_id is None:
+            return
+        with session.no_autoflush:
+            taken = session.query(Registration.id).filter(
+                Registration.event_id == event_id, Registration.enterprise_id == enterprise_id,
+                Registration.status != "cancelled").first()
+        if taken is not None:
+            raise ValidationFailed(errors={"enterprise": [REGISTERED_ALREADY % {
+                "enterprise": item.enterprise}]})
 
     def _check_rules(self, item: Registration, event: Event, new: bool) -> None:
         errors: dict = {}

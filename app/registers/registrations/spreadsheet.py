@@ -57,6 +57,6 @@ def event_lookup(query, text: str):
 
 EVENT_REFERENCE = Reference(
     name=event_name, lookup=event_lookup,
-    hint=_("the event's title and start, e.g. 上市辅导培训 · 2026-12-05 09:30"),
+    hint=_("the event's title and start: title · 2026-12-05 09:30"),
     several=_("Several events are called “%(value)s”: add the date, e.g. "
               "%(value)s · 2026-12-05."))

@@ -72,7 +72,7 @@ REGISTER = declare(Register(
     commands=SubsidyCommands,
     view_base=SubsidyViewBase,
     api_base=SubsidyApiBase,
-    timeline=Timeline(BoothSubsidyEvent, labels={"submit": _("Submitted")}),
+    timeline=Timeline(BoothSubsidyEvent, labels={"submit": _("Application filed")}),
     attachments=Attachments(BoothSubsidyAttachment),
     lifecycle=LIFECYCLE,
     clocks=CLOCK_NAMES,

@@ -17,7 +17,6 @@ import datetime as dt
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _
-from sqlalchemy import func
 
 from app.clocks.models import SlaClock
 from app.clocks.outbox import deliver_pending
@@ -28,8 +27,9 @@ from app.core.parts.timeline import add_event
 from app.registers.enterprises.models import Enterprise
 from app.registers.events.commands import event_linked
 from app.registers.financing.commands import parse_amount, shanghai_day
+from app.registers.subsidies.amounts import approved_in_year, as_amount, rule_of, share_of_fee
 from app.registers.subsidies.lifecycle import DECISION_POLICY, State
-from app.registers.subsidies.models import BoothSubsidy, SubsidyRule
+from app.registers.subsidies.models import BoothSubsidy
 
 SUBJECT = "booth_subsidy"  # clocks and notices name the table
 OTHER_EVENT = _("An application cannot move to another event; file it for the other fair.")
@@ -41,22 +41,6 @@ NO_RULE = _("There is no booth-subsidy rule for %(year)s: an administrator adds 
             "Reference data → Booth-subsidy rules.")
 ABOVE_CAP = _("Approving %(amount)s would exceed the yearly cap of %(cap)s (10k CNY) of "
               "%(enterprise)s for %(year)s: %(remaining)s remains.")
-
-
-def approved_in_year(session, enterprise_id: int, year: int, but: int | None = None) -> Decimal:
-    """What the enterprise was approved for the fairs of ``year`` (every department's)."""
-    query = session.query(func.coalesce(func.sum(BoothSubsidy.approved_amount), 0)).filter(
-        BoothSubsidy.enterprise_id == enterprise_id, BoothSubsidy.fair_year == year,
-        BoothSubsidy.state == State.APPROVED)
-    if but is not None:
-        query = query.filter(BoothSubsidy.id != but)
-    return Decimal(str(query.scalar())).quantize(Decimal("0.01"))
-
-
-def _decimal(value) -> Decimal:
-    """A stored amount as a Decimal (a number set on the record before it is reloaded may
-    still be a float)."""
-    return Decimal(str(value)).quantize(Decimal("0.01"))
 
 
 def decision_clock(session, subsidy: BoothSubsidy) -> SlaClock | None:
@@ -109,19 +93,18 @@ class SubsidyCommands(RecordCommands):
     # --- what each lifecycle action does -------------------------------------------------------
     def _do_approve(self, session, subsidy, data, now):
         amount = parse_amount(data, "approved_amount")
-        requested = _decimal(subsidy.requested_amount)
+        requested = as_amount(subsidy.requested_amount)
         if amount > requested:
             raise ValidationFailed(errors={"approved_amount": [
                 ABOVE_REQUEST % {"requested": requested}]})
         year = subsidy.fair_year
-        rule = session.query(SubsidyRule).filter_by(year=year).one_or_none()
+        rule = rule_of(session, subsidy)
         if rule is None:
             raise ValidationFailed(errors={"approved_amount": [NO_RULE % {"year": year}]})
-        if rule.fee_rate and subsidy.booth_fee is not None:
-            most = (_decimal(subsidy.booth_fee) * rule.fee_rate / 100).quantize(Decimal("0.01"))
-            if amount > most:
-                raise ValidationFailed(errors={"approved_amount": [ABOVE_SHARE % {
-                    "year": year, "rate": rule.fee_rate, "most": most}]})
+        most = share_of_fee(rule, subsidy)
+        if most is not None and amount > most:
+            raise ValidationFailed(errors={"approved_amount": [ABOVE_SHARE % {
+                "year": year, "rate": rule.fee_rate, "most": most}]})
         # (one approval at a time per enterprise: the cap is counted under this lock)
         session.query(Enterprise.id).filter(Enterprise.id == subsidy.enterprise_id) \
             .with_for_update().one()

@@ -63,7 +63,12 @@ class BoothSubsidy(OfEventMixin, AuditMixin, DepartmentOwnedMixin, Model):
                                              "min": AMOUNT_MIN, "max": AMOUNT_MAX})
     requested_amount = Column(Numeric(12, 2), nullable=False,
                               info={"label": _("Subsidy requested (10k CNY)"),
-                                    "min": AMOUNT_MIN, "max": AMOUNT_MAX})
+                                    "min": AMOUNT_MIN, "max": AMOUNT_MAX,
+                                    "description": _(
+                                        "What the enterprise asks for. An approval covers at "
+                                        "most the year's share of the booth fee, within the "
+                                        "enterprise's yearly cap (Reference data → "
+                                        "Booth-subsidy rules).")})
     notes = Column(Text, info={"label": _("Notes")})
     state = Column(String(16), nullable=False, default="submitted", index=True,
                    info={"label": _("State"), "choices": STATES})

@@ -113,12 +113,20 @@ def _token(client, pk) -> str:
 
 
 def test_the_record_page_offers_the_buttons_of_the_state_to_the_lead_only(auth, events):
-    pk = events.make("EDB", co=("IPB",))
+    pk = events.make("EDB", co=("IPB",))  # (in the future)
     lead = auth.client("edb").get(f"/events/show/{pk}").get_data(as_text=True)
     assert 'id="action-open"' in lead and 'id="action-cancel"' in lead
-    assert 'id="action-close"' not in lead and 'id="action-hold"' in lead
-    co = auth.client("ipb").get(f"/events/show/{pk}").get_data(as_text=True)
+    # (held only once it has begun: no button a week early)
+    assert 'id="action-close"' not in lead and 'id="action-hold"' not in lead
+    co = auth.client("ipb", lang="zh").get(f"/events/show/{pk}").get_data(as_text=True)
     assert 'id="action-open"' not in co and 'id="action-cancel"' not in co
+    assert "您可查阅此记录，办理由其所属部门负责。" in co
+
+
+def test_an_event_that_has_begun_is_marked_held_and_no_longer_opens(auth, events):
+    pk = events.make("EDB", days=-0.05)
+    lead = auth.client("edb").get(f"/events/show/{pk}").get_data(as_text=True)
+    assert 'id="action-hold"' in lead and 'id="action-open"' not in lead
 
 
 def test_the_buttons_open_and_cancel_through_the_page(auth, events):

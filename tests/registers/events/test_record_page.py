@@ -24,8 +24,9 @@ def test_the_summary_counts_places_and_attendance(auth, events):
     assert _cell(html, "event-registered").startswith("9 ")  # people: 3×2 + 1 + 1 + 1
     assert _cell(html, "event-free") == "1"
     assert _cell(html, "event-waiting").startswith("6 ")
+    # (attendance counts enterprises: said so, not to be read as people)
     assert [_cell(html, f"event-{k}") for k in ("present", "absent", "excused", "unrecorded")] \
-        == ["3", "1", "1", "1"]
+        == ["3家企业", "1家企业", "1家企业", "1家企业"]
     assert _cell(html, "event-rate") == "50%"               # 3 of 6 registered enterprises
 
 

@@ -53,6 +53,34 @@ def test_the_add_form_from_an_event_names_it_and_leaves_the_enterprise_to_choose
     assert stored == [(event, chosen)]
 
 
+def test_a_second_registration_of_an_enterprise_is_refused_by_name(app, auth, events,
+                                                                   enterprises):
+    event = events.create("IPB")
+    enterprise = enterprises.create("IPB", name_zh="重复报名企业")
+    events.registration(event, enterprise)
+    ipb = auth.client("ipb", "zh")
+    page = f"/registrations/add?_flt_0_event={event}"
+    resp = post(ipb, page, page, {"enterprise": enterprise, "attendees": "1"})
+    assert resp.status_code == 422
+    import re
+    text = re.sub(r"<[^>]+>", " ", resp.get_data(as_text=True).split("<body")[1])
+    assert "重复报名企业已报名本活动。" in text, " ".join(text.split())[:3000]
+
+
+def test_an_event_the_form_cannot_take_is_said_not_silently_refused(auth, events, enterprises):
+    """Opened from a link to an event that takes no registrations (closed): the event is not a
+    box on the form, so its refusal is said at the top with its label."""
+    event = events.create("IPB", state="closed", name_zh="已结束的活动")
+    enterprise = enterprises.create("IPB")
+    ipb = auth.client("ipb", "ja")
+    page = f"/registrations/add?_flt_0_event={event}"
+    resp = post(ipb, page, page, {"enterprise": enterprise, "attendees": "1"})
+    assert resp.status_code == 422
+    html = resp.get_data(as_text=True)
+    danger = html.split("alert-danger")[1].split("</div>")[0]
+    assert "イベント" in danger
+
+
 def test_an_event_the_user_cannot_read_is_not_named_on_the_add_form(auth, events):
     other = events.create("EDB", name_zh="别的部门的活动")
     html = auth.client("ipb", "zh").get(f"/registrations/add?_flt_0_event={other}").get_data(

@@ -85,6 +85,27 @@ def test_an_approval_beyond_the_yearly_cap_is_refused_with_what_remains(app, api
     assert _act(api, second, "approve", approved_amount="3").status_code == 200
 
 
+def test_the_approve_form_starts_on_the_most_the_rules_allow_and_that_amount_is_accepted(
+        app, api, auth, fair, enterprises):
+    """8 asked on a fee of 10: the year's rule covers 50 % of the fee, so 5.00 is offered —
+    not the 8 asked, which the approval would refuse."""
+    import re
+
+    from tests.conftest import csrf_token
+    pk = _apply(api, fair, enterprises.create("IPB"), booth_fee=10, requested_amount=8)
+    ipb = auth.client("ipb", lang="ja")
+    html = ipb.get(f"/booth-subsidies/show/{pk}").get_data(as_text=True)
+    form = html.split('id="action-approve"')[1].split("</form>")[0]
+    offered = re.search(r'name="approved_amount"[^>]*value="([^"]*)"', form).group(1)
+    assert offered == "5.00"
+    resp = ipb.post(f"/booth-subsidies/transition/{pk}/approve", data={
+        "csrf_token": csrf_token(ipb, f"/booth-subsidies/show/{pk}"), "approved_amount": offered})
+    assert resp.status_code == 302
+    with app.app_context():
+        assert str(db.session.get(BoothSubsidy, pk).approved_amount) == "5.00"
+        db.session.remove()
+
+
 def test_the_refusal_is_translated_for_the_reader(app, api, auth, fair, enterprises):
     pk = _apply(api, fair, enterprises.create("IPB"), booth_fee=40, requested_amount=20)
     ipb = auth.client("ipb", lang="zh")
