@@ -57,7 +57,7 @@ TERMS = {
     "project": _("Project"), "deadline": _("Deadline"), "status": _("Status"),
     "completed_on": _("Completed on"), "on_time": _("On time"), "latest": _("Latest progress"),
     "change": _("Change since last month"), "summary": _("By department"),
-    "details": _("Resolutions"), "yes": _("Yes"), "no": _("No"), "page": _("Page"),
+    "details": _("Resolutions"), "yes": _("Yes"), "no": _("No"),
     "extended": _("extended from %(day)s"), "version": _("Version"),
 }
 
@@ -235,7 +235,6 @@ def to_pdf(data: dict) -> bytes:
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
     font = _font()
-    page_word = label(TERMS["page"])
 
     class NumberedCanvas(Canvas):
         """Keeps the pages until the end so that each can say how many there are."""
@@ -253,8 +252,8 @@ def to_pdf(data: dict) -> bytes:
             for state in self._pages:
                 self.__dict__.update(state)
                 self.setFont(font, 8)
-                self.drawCentredString(A4[0] / 2, 10 * mm,
-                                       f"{page_word} {self._pageNumber} / {total}")
+                # (numbers only: read the same in every language)
+                self.drawCentredString(A4[0] / 2, 10 * mm, f"— {self._pageNumber} / {total} —")
                 super().showPage()
             super().save()
 
