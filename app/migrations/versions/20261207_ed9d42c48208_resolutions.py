@@ -29,7 +29,7 @@ def upgrade():
     sa.Column('pdf_sha256', sa.String(length=64), nullable=False),
     sa.Column('department_id', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['department_id'], ['department.id'], ),
-    sa.ForeignKeyConstraint(['generated_by_id'], ['ab_user.id'], ),
+    sa.ForeignKeyConstraint(['generated_by_id'], ['ab_user.id'], ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('month', 'version', name='uq_resolution_report_version')
     )

@@ -194,7 +194,7 @@ class SupervisionReport(DepartmentOwnedMixin, Model):
     month = Column(String(7), nullable=False, index=True)   # YYYY-MM
     version = Column(Integer, nullable=False, default=1)
     generated_at = Column(DateTime, nullable=False, default=utcnow)
-    generated_by_id = Column(Integer, ForeignKey("ab_user.id"))
+    generated_by_id = Column(Integer, ForeignKey("ab_user.id", ondelete="SET NULL"))
     generated_by = relationship(PuwanUser, info={"scope_check": False})
     figures = Column(JSON, nullable=False)     # what the files show, to compare months
     xlsx = Column(LargeBinary, nullable=False)
