@@ -12,6 +12,8 @@
 """
 from __future__ import annotations
 
+import datetime as dt
+
 from flask_appbuilder import Model
 from flask_babel import lazy_gettext as _
 from sqlalchemy import (
@@ -40,8 +42,9 @@ from app.core.models import (
 )
 from app.core.parts.attachments import attachments_for
 from app.core.parts.timeline import timeline_for
-from app.core.timeutil import utcnow
+from app.core.timeutil import display_tz, utcnow
 from app.registers.projects.models import Project
+from app.sla.calendar import WorkCalendar
 
 AGENDA_KINDS = {
     "admission": _("Project admission"),
@@ -55,6 +58,21 @@ STATES = {
     "cancelled": _("Cancelled"),
 }
 OPEN_STATES = ("assigned", "in_progress")
+DEFAULT_WORKING_DAYS = 20
+
+
+def today() -> dt.date:
+    """Today in Dalian (a meeting's default day)."""
+    return dt.datetime.now(display_tz()).date()
+
+
+def default_deadline() -> dt.date:
+    """A new resolution's deadline as the form first offers it: 20 working days from today
+    (the policy's budget, on the official calendar), which the Office changes as resolved."""
+    day, calendar = today(), WorkCalendar()
+    for _step in range(DEFAULT_WORKING_DAYS):
+        day = calendar.next_working_day(day)
+    return day
 
 
 def _handled_meetings(scope):
@@ -68,7 +86,8 @@ class ReviewMeeting(LocalizedNameMixin, AuditMixin, DepartmentOwnedMixin, Model)
 
     __tablename__ = "review_meeting"
     id = Column(Integer, primary_key=True)
-    held_on = Column(Date, nullable=False, index=True, info={"label": _("Held on")})
+    held_on = Column(Date, nullable=False, index=True, default=today,
+                     info={"label": _("Held on")})
     name_zh = Column(String(200), nullable=False, info={"label": _("Title (Chinese)")})
     name_ja = Column(String(200), info={"label": _("Title (Japanese)")})
     name_en = Column(String(200), info={"label": _("Title (English)")})
@@ -131,7 +150,7 @@ class Resolution(AuditMixin, DepartmentOwnedMixin, Model):
     handling_department = relationship(
         Department, foreign_keys=[handling_department_id],
         info={"label": _("Responsible department"), "scope_check": False})
-    deadline = Column(Date, nullable=False, index=True, info={
+    deadline = Column(Date, nullable=False, index=True, default=default_deadline, info={
         "label": _("Deadline"),
         "description": _("A working day; the resolution is due at the end of it.")})
     # the deadline first set (an extension moves ``deadline`` only)
