@@ -32,6 +32,8 @@ from app.registers.resolutions.models import (
 from app.registers.resolutions.views import bases, resolution_bases
 from app.sla.calendar import WorkCalendar
 
+REPORTS_MENU = "Monthly supervision reports"
+
 
 def _extra(appbuilder) -> None:
     app = current_app._get_current_object()
@@ -40,6 +42,10 @@ def _extra(appbuilder) -> None:
                                          template_folder="templates"))
     register_panel(Panel("resolution-progress", "resolutions/progress_panel.html",
                          panels.resolution_progress, wide=True))
+    # (a menu item of its own: granted to the Office and to who reads every department)
+    appbuilder.add_link(REPORTS_MENU, href="/resolutions/reports/",
+                        label=_("Monthly supervision reports"), icon="fa-file-pdf-o",
+                        category="Registers")
 
 
 def _day(days: int) -> dt.date:

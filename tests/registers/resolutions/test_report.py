@@ -259,3 +259,11 @@ def test_the_office_generates_and_downloads_the_report_and_another_department_ca
     with app.app_context():
         assert db.session.query(SupervisionReport).count() == 1
         db.session.remove()
+
+
+@pytest.mark.parametrize("username,shown", [("office", True), ("reader", True),
+                                            ("ipb", False)])
+def test_the_reports_menu_item_shows_to_the_office_and_the_zone_readers(app, auth, username,
+                                                                        shown):
+    html = auth.client(username, "zh").get("/").get_data(as_text=True)
+    assert ('href="/resolutions/reports/"' in html) is shown
