@@ -27,7 +27,7 @@ from app.registers.resolutions.commands import (
 from app.registers.resolutions.models import (
     AgendaItem,
     Resolution,
-    ReviewMeeting,
+    InvestmentMeeting,
     SupervisionReport,
 )
 
@@ -110,7 +110,7 @@ def load(now: dt.datetime, office, staff: dict, act_as) -> str:
     """``office``: the Office's dispatcher; ``staff``: department code -> a staff user."""
     projects = _projects(staff, act_as)
     calendar = load_calendar(db.session)
-    known = {name for (name,) in db.session.query(ReviewMeeting.name_zh)}
+    known = {name for (name,) in db.session.query(InvestmentMeeting.name_zh)}
     meetings = resolutions = 0
     for (days, name_zh, name_ja, name_en, agenda), items in zip(MEETINGS, RESOLUTIONS,
                                                                 strict=True):
@@ -118,7 +118,7 @@ def load(now: dt.datetime, office, staff: dict, act_as) -> str:
             continue
         held = _at(now, days, 9)
         act_as(office)
-        meeting = ReviewMeeting(held_on=_day(held), name_zh=name_zh, name_ja=name_ja,
+        meeting = InvestmentMeeting(held_on=_day(held), name_zh=name_zh, name_ja=name_ja,
                                 name_en=name_en, notes="管委会主任主持，各部门主要负责人参加")
         MeetingCommands().create(meeting)
         meetings += 1

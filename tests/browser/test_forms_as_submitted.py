@@ -196,13 +196,13 @@ def link_targets(app):
                                  department_id=ipb))
         # a project (a review meeting's agenda names one) and a meeting of the leading group
         from app.registers.projects.models import Project
-        from app.registers.resolutions.models import ReviewMeeting
+        from app.registers.resolutions.models import InvestmentMeeting
 
         db.session.flush()
         enterprise = db.session.query(Enterprise).filter_by(name_zh="表单用企业").one()
         db.session.add(Project(name_zh="表单用项目", enterprise_id=enterprise.id,
                                industry="chemical", stage="signed", department_id=ipb))
-        db.session.add(ReviewMeeting(held_on=utcnow().date() - dt.timedelta(days=30),
+        db.session.add(InvestmentMeeting(held_on=utcnow().date() - dt.timedelta(days=30),
                                      name_zh="表单用审查会", department_id=ipb))
         db.session.commit()
         db.session.remove()

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from app.extensions import db
-from app.registers.resolutions.models import Resolution, ReviewMeeting, SupervisionReport
+from app.registers.resolutions.models import Resolution, InvestmentMeeting, SupervisionReport
 from tests.browser.conftest import log_in, new_page
 from tests.factories import department_id
 
@@ -56,11 +56,11 @@ def test_the_office_records_a_resolution_the_department_completes_it_and_the_rep
     staff.set_default_timeout(8000)
     try:
         log_in(office, live_server, "office", lang)
-        office.goto(f"{live_server}/review-meetings/add")
+        office.goto(f"{live_server}/investment-meetings/add")
         form = office.locator("#model_form")
         form.locator("[name=name_zh]").fill(f"第十二次投资审查会{lang}")
         _submit(office, form)
-        meeting = _only(app, ReviewMeeting)
+        meeting = _only(app, InvestmentMeeting)
 
         office.goto(f"{live_server}/resolutions/add")
         form = office.locator("#model_form")

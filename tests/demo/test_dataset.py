@@ -156,11 +156,11 @@ def test_the_demo_has_portal_registrations_and_a_private_link_to_open(demo, app)
     assert statuses == {"registered": 3, "waitlisted": 1}
 
 
-def test_the_demo_has_review_meetings_resolutions_in_every_state_and_two_monthly_reports(
+def test_the_demo_has_investment_meetings_resolutions_in_every_state_and_two_monthly_reports(
         demo, ctx):
-    from app.registers.resolutions.models import Resolution, ReviewMeeting, SupervisionReport
+    from app.registers.resolutions.models import Resolution, InvestmentMeeting, SupervisionReport
 
-    assert db.session.query(ReviewMeeting).count() == 3
+    assert db.session.query(InvestmentMeeting).count() == 3
     resolutions = db.session.query(Resolution).all()
     assert len(resolutions) >= 18
     states = Counter(r.state for r in resolutions)

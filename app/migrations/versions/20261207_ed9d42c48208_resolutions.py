@@ -37,7 +37,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_resolution_report_department_id'), ['department_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_resolution_report_month'), ['month'], unique=False)
 
-    op.create_table('review_meeting',
+    op.create_table('investment_meeting',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('held_on', sa.Date(), nullable=False),
     sa.Column('name_zh', sa.String(length=200), nullable=False),
@@ -54,9 +54,9 @@ def upgrade():
     sa.ForeignKeyConstraint(['department_id'], ['department.id'], ),
     sa.PrimaryKeyConstraint('id')
     )
-    with op.batch_alter_table('review_meeting', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_review_meeting_department_id'), ['department_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_review_meeting_held_on'), ['held_on'], unique=False)
+    with op.batch_alter_table('investment_meeting', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_investment_meeting_department_id'), ['department_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_investment_meeting_held_on'), ['held_on'], unique=False)
 
     op.create_table('resolution',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -79,7 +79,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['created_by_fk'], ['ab_user.id'], ),
     sa.ForeignKeyConstraint(['department_id'], ['department.id'], ),
     sa.ForeignKeyConstraint(['handling_department_id'], ['department.id'], ),
-    sa.ForeignKeyConstraint(['meeting_id'], ['review_meeting.id'], ),
+    sa.ForeignKeyConstraint(['meeting_id'], ['investment_meeting.id'], ),
     sa.ForeignKeyConstraint(['project_id'], ['project.id'], ),
     sa.PrimaryKeyConstraint('id')
     )
@@ -92,7 +92,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_resolution_project_id'), ['project_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_resolution_state'), ['state'], unique=False)
 
-    op.create_table('review_agenda_item',
+    op.create_table('investment_agenda_item',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('meeting_id', sa.Integer(), nullable=False),
     sa.Column('project_id', sa.Integer(), nullable=False),
@@ -106,14 +106,14 @@ def upgrade():
     sa.ForeignKeyConstraint(['changed_by_fk'], ['ab_user.id'], ),
     sa.ForeignKeyConstraint(['created_by_fk'], ['ab_user.id'], ),
     sa.ForeignKeyConstraint(['department_id'], ['department.id'], ),
-    sa.ForeignKeyConstraint(['meeting_id'], ['review_meeting.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['meeting_id'], ['investment_meeting.id'], ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['project_id'], ['project.id'], ),
     sa.PrimaryKeyConstraint('id')
     )
-    with op.batch_alter_table('review_agenda_item', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_review_agenda_item_department_id'), ['department_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_review_agenda_item_meeting_id'), ['meeting_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_review_agenda_item_project_id'), ['project_id'], unique=False)
+    with op.batch_alter_table('investment_agenda_item', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_investment_agenda_item_department_id'), ['department_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_investment_agenda_item_meeting_id'), ['meeting_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_investment_agenda_item_project_id'), ['project_id'], unique=False)
 
     op.create_table('resolution_attachment',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -175,12 +175,12 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_resolution_attachment_resolution_id'))
 
     op.drop_table('resolution_attachment')
-    with op.batch_alter_table('review_agenda_item', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_review_agenda_item_project_id'))
-        batch_op.drop_index(batch_op.f('ix_review_agenda_item_meeting_id'))
-        batch_op.drop_index(batch_op.f('ix_review_agenda_item_department_id'))
+    with op.batch_alter_table('investment_agenda_item', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_investment_agenda_item_project_id'))
+        batch_op.drop_index(batch_op.f('ix_investment_agenda_item_meeting_id'))
+        batch_op.drop_index(batch_op.f('ix_investment_agenda_item_department_id'))
 
-    op.drop_table('review_agenda_item')
+    op.drop_table('investment_agenda_item')
     with op.batch_alter_table('resolution', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_resolution_state'))
         batch_op.drop_index(batch_op.f('ix_resolution_project_id'))
@@ -191,11 +191,11 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_resolution_completed_on'))
 
     op.drop_table('resolution')
-    with op.batch_alter_table('review_meeting', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_review_meeting_held_on'))
-        batch_op.drop_index(batch_op.f('ix_review_meeting_department_id'))
+    with op.batch_alter_table('investment_meeting', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_investment_meeting_held_on'))
+        batch_op.drop_index(batch_op.f('ix_investment_meeting_department_id'))
 
-    op.drop_table('review_meeting')
+    op.drop_table('investment_meeting')
     with op.batch_alter_table('resolution_report', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_resolution_report_month'))
         batch_op.drop_index(batch_op.f('ix_resolution_report_department_id'))

@@ -27,7 +27,7 @@ from app.registers.resolutions.models import (
     Resolution,
     ResolutionAttachment,
     ResolutionEvent,
-    ReviewMeeting,
+    InvestmentMeeting,
 )
 from app.registers.resolutions.views import bases, resolution_bases
 from app.sla.calendar import WorkCalendar
@@ -59,11 +59,11 @@ def _meeting_sample(make):
 
 
 MEETINGS = declare(Register(
-    model=ReviewMeeting,
-    name="Review meetings",
+    model=InvestmentMeeting,
+    name="Investment meetings",
     label=_("Investment review meetings"),
     title=_("Investment review meeting"),
-    route="/review-meetings",
+    route="/investment-meetings",
     icon="fa-gavel",
     edit_columns=["held_on", "name_zh", "name_ja", "name_en", "notes", "department"],
     list_columns=["held_on", "name", "department"],
@@ -81,10 +81,10 @@ MEETINGS = declare(Register(
 _agenda_view, _agenda_api = bases(AgendaCommands)
 AGENDA = declare(Register(
     model=AgendaItem,
-    name="Agenda items",
+    name="Investment agenda items",
     label=_("Review agenda items"),
     title=_("Review agenda item"),
-    route="/review-agenda",
+    route="/investment-agenda",
     icon="fa-list-ol",
     edit_columns=["meeting", "project", "reviewed_for", "notes"],
     list_columns=["meeting", "project", "reviewed_for", "department"],
@@ -98,7 +98,7 @@ AGENDA = declare(Register(
     commands=AgendaCommands,
     view_base=_agenda_view,
     api_base=_agenda_api,
-    sample=lambda make: {"meeting_id": make.record(ReviewMeeting, held_on=_day(-5)),
+    sample=lambda make: {"meeting_id": make.record(InvestmentMeeting, held_on=_day(-5)),
                          "project_id": make.record(Project), "reviewed_for": "admission",
                          "notes": make.text("准入审查")},
 ))
@@ -152,7 +152,7 @@ REGISTER = declare(Register(
     charts_label=_("Resolutions and their supervision"),
     permissions={"write": ("can_transition",)},
     extra=_extra,
-    sample=lambda make: {"meeting_id": make.record(ReviewMeeting, held_on=_day(-5)),
+    sample=lambda make: {"meeting_id": make.record(InvestmentMeeting, held_on=_day(-5)),
                          "text_zh": make.text("完成项目用地预审"),
                          "handling_department_id": make.ref(Department, code="PCB"),
                          "deadline": _day(30)},

@@ -33,7 +33,7 @@ from app.registers.resolutions.models import (
     AgendaItem,
     Resolution,
     ResolutionProgress,
-    ReviewMeeting,
+    InvestmentMeeting,
 )
 
 SUBJECT = "resolution"  # clocks and notices name the table
@@ -65,7 +65,7 @@ def parse_day(value, key: str) -> dt.date:
                                                value=text)]}) from None
 
 
-def deadline_errors(session, day: dt.date, meeting: ReviewMeeting | None) -> list:
+def deadline_errors(session, day: dt.date, meeting: InvestmentMeeting | None) -> list:
     """Why ``day`` cannot be a resolution's deadline (empty: it can)."""
     calendar = load_calendar(session)
     if not calendar.is_working_day(day):
@@ -87,7 +87,7 @@ def _follow_meeting(item, before) -> None:
     """The record's department is its meeting's; a stored one keeps its meeting."""
     if before is not None and not current_scope().can_write(before.department_id):
         raise ForbiddenError()  # (who before what: 403 before any 422)
-    meeting = item.meeting or (db.session.get(ReviewMeeting, item.meeting_id)
+    meeting = item.meeting or (db.session.get(InvestmentMeeting, item.meeting_id)
                                if item.meeting_id else None)
     if meeting is None:
         raise ValidationFailed(errors={"meeting": [_("This field is required.")]})
@@ -102,7 +102,7 @@ def _follow_meeting(item, before) -> None:
 
 class MeetingCommands(RecordCommands):
     def __init__(self):
-        super().__init__(ReviewMeeting)
+        super().__init__(InvestmentMeeting)
 
 
 class AgendaCommands(RecordCommands):

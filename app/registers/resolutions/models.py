@@ -81,10 +81,10 @@ def _handled_meetings(scope):
         Resolution.handling_department_id.in_(scope.read or ()))
 
 
-class ReviewMeeting(LocalizedNameMixin, AuditMixin, DepartmentOwnedMixin, Model):
+class InvestmentMeeting(LocalizedNameMixin, AuditMixin, DepartmentOwnedMixin, Model):
     """A meeting of the Investment Review Leading Group (投资审查会)."""
 
-    __tablename__ = "review_meeting"
+    __tablename__ = "investment_meeting"
     id = Column(Integer, primary_key=True)
     held_on = Column(Date, nullable=False, index=True, default=today,
                      info={"label": _("Held on")})
@@ -107,11 +107,11 @@ class AgendaItem(AuditMixin, DepartmentOwnedMixin, Model):
     """A project on a meeting's agenda and what was reviewed; it belongs to its meeting's
     department (``department_id`` follows the meeting) and is read as the meeting is."""
 
-    __tablename__ = "review_agenda_item"
+    __tablename__ = "investment_agenda_item"
     id = Column(Integer, primary_key=True)
-    meeting_id = Column(Integer, ForeignKey("review_meeting.id", ondelete="CASCADE"),
+    meeting_id = Column(Integer, ForeignKey("investment_meeting.id", ondelete="CASCADE"),
                         nullable=False, index=True)
-    meeting = relationship(ReviewMeeting, info={"label": _("Meeting"), "parent": True})
+    meeting = relationship(InvestmentMeeting, info={"label": _("Meeting"), "parent": True})
     project_id = Column(Integer, ForeignKey("project.id"), nullable=False, index=True)
     # any project the user reads (another department leads it)
     project = relationship(Project, info={"label": _("Project"), "scope_check": "read"})
@@ -138,8 +138,8 @@ class Resolution(AuditMixin, DepartmentOwnedMixin, Model):
     department_id = Column(Integer, ForeignKey("department.id"), nullable=False, index=True)
     department = relationship(Department, foreign_keys=[department_id],
                               info={"label": _("Owning department")})
-    meeting_id = Column(Integer, ForeignKey("review_meeting.id"), nullable=False, index=True)
-    meeting = relationship(ReviewMeeting, info={"label": _("Meeting"), "parent": True})
+    meeting_id = Column(Integer, ForeignKey("investment_meeting.id"), nullable=False, index=True)
+    meeting = relationship(InvestmentMeeting, info={"label": _("Meeting"), "parent": True})
     text_zh = Column(Text, nullable=False, info={"label": _("Resolution (Chinese)")})
     text_ja = Column(Text, info={"label": _("Resolution (Japanese)")})
     text_en = Column(Text, info={"label": _("Resolution (English)")})

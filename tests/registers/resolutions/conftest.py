@@ -15,7 +15,7 @@ from app.sla.calendar import WorkCalendar
 from tests.conftest import csrf_token
 from tests.factories import department_id as _department_id
 
-MEETINGS = "/api/v1/review_meeting/"
+MEETINGS = "/api/v1/investment_meeting/"
 RESOLUTIONS = "/api/v1/resolution/"
 
 

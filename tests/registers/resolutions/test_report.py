@@ -19,7 +19,7 @@ from app.registers.resolutions import report
 from app.registers.resolutions.models import (
     Resolution,
     ResolutionProgress,
-    ReviewMeeting,
+    InvestmentMeeting,
     SupervisionReport,
 )
 from tests.conftest import csrf_token
@@ -47,7 +47,7 @@ def months(app, ids):
     """The hand-computed case (see each line); returns {name: id}."""
     with app.app_context():
         s = db.session
-        meeting = ReviewMeeting(held_on=dt.date(2026, 9, 10), name_zh="第九次投资审查会",
+        meeting = InvestmentMeeting(held_on=dt.date(2026, 9, 10), name_zh="第九次投资审查会",
                                 department_id=ids["OFFICE"])
         s.add(meeting)
         d = dt.date
@@ -178,7 +178,7 @@ def test_the_xlsx_lists_every_resolution_by_department(app, months):
 
 def test_the_pdf_is_a4_with_its_chinese_font_embedded_and_numbered_pages(app, ids):
     with app.app_context():
-        meeting = ReviewMeeting(held_on=dt.date(2026, 9, 10), name_zh="第十次投资审查会",
+        meeting = InvestmentMeeting(held_on=dt.date(2026, 9, 10), name_zh="第十次投资审查会",
                                 department_id=ids["OFFICE"])
         db.session.add(meeting)
         for n in range(60):
@@ -212,7 +212,7 @@ def test_the_pdf_is_a4_with_its_chinese_font_embedded_and_numbered_pages(app, id
 def test_the_figures_take_the_same_queries_whatever_the_number_of_resolutions(app, ids):
     def queries(n):
         with app.app_context():
-            meeting = ReviewMeeting(held_on=dt.date(2026, 9, 10), name_zh=f"会议{n}",
+            meeting = InvestmentMeeting(held_on=dt.date(2026, 9, 10), name_zh=f"会议{n}",
                                     department_id=ids["OFFICE"])
             db.session.add(meeting)
             for i in range(n):
@@ -228,7 +228,7 @@ def test_the_figures_take_the_same_queries_whatever_the_number_of_resolutions(ap
             finally:
                 event.remove(db.engine, "before_cursor_execute", listener)
             db.session.query(Resolution).delete()
-            db.session.query(ReviewMeeting).delete()
+            db.session.query(InvestmentMeeting).delete()
             db.session.commit()
             db.session.remove()
         return len(seen)
