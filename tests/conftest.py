@@ -100,6 +100,10 @@ def clean_records(app) -> None:
                             key=lambda m: -order[m.__table__]):
             db.session.query(model).delete()
         db.session.query(RecordChange).delete()
+        # (kept copies that are no register's records: a month's supervision report)
+        from app.registers.resolutions.models import SupervisionReport
+
+        db.session.query(SupervisionReport).delete()
         from app.core.transfer.models import ImportJob
 
         db.session.query(ImportJob).delete()

@@ -118,6 +118,21 @@ def extend_clock(session: Session, row: SlaClock, amount: int, unit: Unit,
         _settle(session, row, at, calendar)
 
 
+def reschedule_clock(session: Session, row: SlaClock, due_at: dt.datetime,
+                     at: dt.datetime) -> None:
+    """A running clock due at a date of its own gets a new one (a resolution's deadline
+    extended): measured from its original start, its state settled at ``at`` (a breached
+    clock given a later date runs again; the breach's notice and supervision entry stay)."""
+    calendar = load_calendar(session)
+    current = _engine_clock(row)
+    clock, due = engine.start_until(current.started_at, aware(naive(due_at)), calendar)
+    clock = Clock(started_at=clock.started_at, due_at=clock.due_at,
+                  paused_since=current.paused_since, paused_seconds=current.paused_seconds)
+    _store(row, clock, calendar, due)
+    if row.paused_since is None:
+        _settle(session, row, at, calendar)
+
+
 def recategorize_clock(session: Session, row: SlaClock, policy_code: str,
                        at: dt.datetime) -> None:
     calendar = load_calendar(session)

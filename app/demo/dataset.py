@@ -488,7 +488,12 @@ def load_demo(now: dt.datetime | None = None) -> str:
                                         _act_as)
         portal = load_portal_events(now)
         load_outcomes(now, people, departments, _act_as, STAFF)
+        from app.demo import resolutions
+
+        reviews = resolutions.load(now, people[DISPATCHER],
+                                   {code: people[user] for code, user in STAFF.items()}, _act_as)
         report = sweep(db.session, now)
     return (f"{users} users (password {DEMO_PASSWORD}), {enterprises} enterprises, "
             f"{orders} work orders, {events}, {registered} more event registrations; {portal}; "
+            f"{reviews}; "
             f"SLA sweep: {report}")

@@ -179,9 +179,10 @@ def reference_rows(app):
 
 @pytest.fixture
 def link_targets(app):
-    """What a department's forms link to and a clerk finds already there: an enterprise, and an
+    """What a department's forms link to and a clerk finds already there: an enterprise, an
     event of each kind open for registration (registrations, financing needs and booth
-    subsidies are recorded against one)."""
+    subsidies are recorded against one), a project and a review meeting (agenda items and
+    resolutions are recorded at one)."""
     from app.core.timeutil import utcnow
     from app.registers.enterprises.models import Enterprise
     from app.registers.events.models import KINDS, Event
@@ -193,6 +194,16 @@ def link_targets(app):
             db.session.add(Event(kind=kind, name_zh=f"表单用活动{n}", state="open",
                                  starts_at=utcnow() + dt.timedelta(days=10 + n),
                                  department_id=ipb))
+        # a project (a review meeting's agenda names one) and a meeting of the leading group
+        from app.registers.projects.models import Project
+        from app.registers.resolutions.models import InvestmentMeeting
+
+        db.session.flush()
+        enterprise = db.session.query(Enterprise).filter_by(name_zh="表单用企业").one()
+        db.session.add(Project(name_zh="表单用项目", enterprise_id=enterprise.id,
+                               industry="chemical", stage="signed", department_id=ipb))
+        db.session.add(InvestmentMeeting(held_on=utcnow().date() - dt.timedelta(days=30),
+                                     name_zh="表单用审查会", department_id=ipb))
         db.session.commit()
         db.session.remove()
 

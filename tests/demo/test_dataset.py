@@ -154,3 +154,21 @@ def test_the_demo_has_portal_registrations_and_a_private_link_to_open(demo, app)
                                                Registration.channel == "portal"))
         db.session.remove()
     assert statuses == {"registered": 3, "waitlisted": 1}
+
+
+def test_the_demo_has_investment_meetings_resolutions_in_every_state_and_two_monthly_reports(
+        demo, ctx):
+    from app.registers.resolutions.models import Resolution, InvestmentMeeting, SupervisionReport
+
+    assert db.session.query(InvestmentMeeting).count() == 3
+    resolutions = db.session.query(Resolution).all()
+    assert len(resolutions) >= 18
+    states = Counter(r.state for r in resolutions)
+    assert states["completed"] and states["in_progress"]
+    assert any(r.completed_on and r.completed_on > r.deadline for r in resolutions)
+    assert any(r.extended for r in resolutions)
+    overdue = db.session.query(SlaClock).filter_by(subject_type="resolution",
+                                                   state="breached").count()
+    assert overdue and db.session.query(Supervision).filter_by(
+        subject_type="resolution").count() == overdue
+    assert db.session.query(SupervisionReport.month).distinct().count() == 2
