@@ -110,6 +110,22 @@ def stop_clock(session: Session, row: SlaClock, at: dt.datetime) -> None:
     _settle(session, row, at, calendar)
 
 
+def reschedule_clock(session: Session, row: SlaClock, due_at: dt.datetime,
+                     at: dt.datetime) -> None:
+    """A clock due at a date of its own whose date moved (a schedule recomputed): same start,
+    the new due; a stopped clock keeps its verdict."""
+    if row.stopped_at is not None:
+        return
+    calendar = load_calendar(session)
+    clock = _engine_clock(row)
+    _, due = engine.start_until(clock.started_at, due_at if due_at.tzinfo else aware(due_at),
+                                calendar)
+    _store(row, Clock(clock.started_at, due.due_at, clock.paused_since, clock.paused_seconds),
+           calendar, due)
+    if row.paused_since is None:
+        _settle(session, row, at, calendar)
+
+
 def extend_clock(session: Session, row: SlaClock, amount: int, unit: Unit,
                  at: dt.datetime) -> None:
     calendar = load_calendar(session)
