@@ -3,6 +3,6 @@ seeds/approval_items.yaml) and each project's schedule computed backwards from i
 on the China working-day calendar (app.sla.schedule), with SLA clocks on every item's latest
 start and due end."""
 from app.core.seeds import declare
-from app.registers.schedules import handbook, models, views  # noqa: F401  (tables; views)
+from app.registers.schedules import handbook, models, notices, views  # noqa: F401
 
 SEED = declare(handbook.SEED)

@@ -8,6 +8,7 @@ import pytest
 from app.clocks.models import Notice, SlaClock, Supervision
 from app.clocks.sweep import sweep
 from app.core.exceptions import ForbiddenError, TransitionError, ValidationFailed
+from app.core.models import PuwanUser
 from app.core.seeds import SeedError
 from app.extensions import db
 from app.registers.schedules import commands
@@ -210,3 +211,15 @@ def test_a_handbook_with_a_cycle_is_refused_naming_the_items(tmp_path):
     with pytest.raises(SeedError) as refused:
         parse_items(path)
     assert "a, b" in str(refused.value)
+
+
+def test_a_breach_reaches_the_project_secretary_of_another_department(project):
+    p = project()
+    p.secretary = db.session.query(PuwanUser).filter_by(username="edb").one()
+    db.session.commit()
+    commands.plan(p, ["filing", "energy_review"], now=NOW)
+    filing = item(p, "filing")
+    sweep(db.session, dt.datetime(2026, 9, 21, 1, 0, tzinfo=dt.UTC))
+    told = {(n.department_id, n.kind) for n in db.session.query(Notice).filter_by(
+        subject_type="schedule_item", subject_id=filing.id, clock_name="approval_end")}
+    assert told == {(department_id("AAB"), "breached"), (department_id("EDB"), "breached")}
