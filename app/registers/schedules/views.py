@@ -22,6 +22,7 @@ from app.core.exceptions import CommandError
 from app.core.models import reader_language
 from app.core.parts.views import Panel, register_panel
 from app.core.scope import current_scope
+from app.core.security_labels import VIEW_MENU_LABELS
 from app.core.timeutil import utcnow
 from app.extensions import db
 from app.registers.projects.models import Project
@@ -29,6 +30,7 @@ from app.registers.schedules import commands
 from app.registers.schedules.models import STAGES, ApprovalItem, ScheduleItem
 
 VIEW = "ScheduleView"
+VIEW_MENU_LABELS[VIEW] = _("Approval schedule")  # (no menu entry names it)
 
 
 def _items(project_id: int) -> list[ScheduleItem]:
