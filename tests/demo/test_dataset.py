@@ -154,3 +154,16 @@ def test_the_demo_has_portal_registrations_and_a_private_link_to_open(demo, app)
                                                Registration.channel == "portal"))
         db.session.remove()
     assert statuses == {"registered": 3, "waitlisted": 1}
+
+
+def test_demo_has_approval_schedules_with_items_done_and_one_late(demo, ctx):
+    from app.clocks.models import SlaClock
+    from app.registers.schedules.models import ScheduleItem
+
+    items = db.session.query(ScheduleItem).all()
+    assert len({i.project_id for i in items}) >= 3
+    assert any(i.actual_end for i in items)
+    late = [i for i in items if i.actual_start and not i.actual_end]
+    assert late and db.session.query(SlaClock).filter(
+        SlaClock.subject_type == "schedule_item", SlaClock.subject_id.in_([i.id for i in late]),
+        SlaClock.name == "approval_end", SlaClock.state == "breached").count() >= 1
