@@ -119,7 +119,7 @@ class ScheduleView(BaseView):
         return self.render_template(
             "schedules/show.html", project=project, items=items, today=today,
             writable={i.id for i in items if scope.can_write(i.department_id)},
-            may_plan=commands._may_plan(project), stages=STAGES,
+            may_plan=commands._may_plan(project), stages=STAGES, lang=reader_language(),
             # (the handbook only to choose from before a schedule exists)
             handbook=[] if items else list(commands.handbook(db.session).values()),
             default_codes=set() if items else set(commands.default_codes(db.session, project)))
