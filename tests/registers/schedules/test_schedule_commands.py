@@ -223,3 +223,17 @@ def test_a_breach_reaches_the_project_secretary_of_another_department(project):
     told = {(n.department_id, n.kind) for n in db.session.query(Notice).filter_by(
         subject_type="schedule_item", subject_id=filing.id, clock_name="approval_end")}
     assert told == {(department_id("AAB"), "breached"), (department_id("EDB"), "breached")}
+
+
+def test_a_notice_names_the_clock_and_the_item_as_people_read_them(project, app):
+    from app.clocks.views import notice_text
+
+    p = project()
+    commands.plan(p, ["filing", "energy_review"], now=NOW)
+    sweep(db.session, dt.datetime(2026, 9, 21, 1, 0, tzinfo=dt.UTC))
+    notice = db.session.query(Notice).filter_by(subject_type="schedule_item",
+                                                clock_name="approval_end").first()
+    with app.test_request_context():  # (in Chinese, the default)
+        text = notice_text(notice)
+    assert "应办结日" in text and "倒排审批事项" in text
+    assert "approval_end" not in text and "schedule_item" not in text
