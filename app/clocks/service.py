@@ -110,25 +110,28 @@ def stop_clock(session: Session, row: SlaClock, at: dt.datetime) -> None:
     _settle(session, row, at, calendar)
 
 
-def extend_clock(session: Session, row: SlaClock, amount: int, unit: Unit,
-                 at: dt.datetime) -> None:
+def reschedule_clock(session: Session, row: SlaClock, due_at: dt.datetime,
+                     at: dt.datetime) -> None:
+    """A clock due at a date of its own whose date moved (a schedule recomputed, a resolution's
+    deadline extended): same start, the new due, its state settled at ``at`` (a breached clock
+    given a later date runs again; the breach's notice and supervision entry stay); a stopped
+    clock keeps its verdict."""
+    if row.stopped_at is not None:
+        return
     calendar = load_calendar(session)
-    _store(row, engine.extend(_engine_clock(row), amount, unit, calendar), calendar)
+    clock = _engine_clock(row)
+    _, due = engine.start_until(clock.started_at, due_at if due_at.tzinfo else aware(due_at),
+                                calendar)
+    _store(row, Clock(clock.started_at, due.due_at, clock.paused_since, clock.paused_seconds),
+           calendar, due)
     if row.paused_since is None:
         _settle(session, row, at, calendar)
 
 
-def reschedule_clock(session: Session, row: SlaClock, due_at: dt.datetime,
-                     at: dt.datetime) -> None:
-    """A running clock due at a date of its own gets a new one (a resolution's deadline
-    extended): measured from its original start, its state settled at ``at`` (a breached
-    clock given a later date runs again; the breach's notice and supervision entry stay)."""
+def extend_clock(session: Session, row: SlaClock, amount: int, unit: Unit,
+                 at: dt.datetime) -> None:
     calendar = load_calendar(session)
-    current = _engine_clock(row)
-    clock, due = engine.start_until(current.started_at, aware(naive(due_at)), calendar)
-    clock = Clock(started_at=clock.started_at, due_at=clock.due_at,
-                  paused_since=current.paused_since, paused_seconds=current.paused_seconds)
-    _store(row, clock, calendar, due)
+    _store(row, engine.extend(_engine_clock(row), amount, unit, calendar), calendar)
     if row.paused_since is None:
         _settle(session, row, at, calendar)
 

@@ -231,6 +231,16 @@ def declare(register: Register) -> Register:
     return register
 
 
+# Clock subjects that are no register (a project's scheduled approval item): table -> (label,
+# {clock name: label}), so that notices and clock lists name them as people read them.
+_SUBJECTS: dict[str, tuple] = {}
+
+
+def declare_clock_subject(table: str, label, clocks: dict) -> None:
+    """Name the clocks of a table that is not a register (and the table itself)."""
+    _SUBJECTS[table] = (label, dict(clocks))
+
+
 def registers() -> list[Register]:
     return list(_REGISTERS.values())
 
@@ -246,6 +256,8 @@ def model_for(table: str) -> type | None:
 
 def table_label(table: str) -> str:
     register = _REGISTERS.get(table)
+    if register is None and table in _SUBJECTS:
+        return str(_SUBJECTS[table][0])
     return str(register.label) if register is not None else table
 
 
@@ -266,8 +278,10 @@ def action_labels() -> dict:
 
 def clock_names() -> dict:
     """Every register's clock names -> label (e.g. "dispatch" -> "Dispatch")."""
-    return {name: label for register in _REGISTERS.values()
-            for name, label in register.clocks.items()}
+    names = {name: label for _label, clocks in _SUBJECTS.values()
+             for name, label in clocks.items()}
+    return names | {name: label for register in _REGISTERS.values()
+                    for name, label in register.clocks.items()}
 
 
 def pause_states() -> dict:

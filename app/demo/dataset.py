@@ -488,12 +488,13 @@ def load_demo(now: dt.datetime | None = None) -> str:
                                         _act_as)
         portal = load_portal_events(now)
         load_outcomes(now, people, departments, _act_as, STAFF)
-        from app.demo import resolutions
+        from app.demo import resolutions, schedules
 
         reviews = resolutions.load(now, people[DISPATCHER],
                                    {code: people[user] for code, user in STAFF.items()}, _act_as)
+        scheduled = schedules.load(now, lambda code: people.get(STAFF.get(code)), _act_as)
         report = sweep(db.session, now)
     return (f"{users} users (password {DEMO_PASSWORD}), {enterprises} enterprises, "
             f"{orders} work orders, {events}, {registered} more event registrations; {portal}; "
-            f"{reviews}; "
+            f"{reviews}; {scheduled}; "
             f"SLA sweep: {report}")

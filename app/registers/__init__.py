@@ -10,6 +10,7 @@ from app.registers import (  # noqa: F401  (each declares itself)
     projects,
     registrations,
     resolutions,
+    schedules,
     subsidies,
     workorders,
 )
@@ -18,3 +19,4 @@ from app.registers import (  # noqa: F401  (each declares itself)
 def register_all(appbuilder) -> None:
     for register in registry.registers():
         kit.install(appbuilder, register)
+    schedules.views.install(appbuilder)  # (a project's schedule: not a register of its own)

@@ -172,3 +172,14 @@ def test_the_demo_has_investment_meetings_resolutions_in_every_state_and_two_mon
     assert overdue and db.session.query(Supervision).filter_by(
         subject_type="resolution").count() == overdue
     assert db.session.query(SupervisionReport.month).distinct().count() == 2
+def test_demo_has_approval_schedules_with_items_done_and_one_late(demo, ctx):
+    from app.clocks.models import SlaClock
+    from app.registers.schedules.models import ScheduleItem
+
+    items = db.session.query(ScheduleItem).all()
+    assert len({i.project_id for i in items}) >= 3
+    assert any(i.actual_end for i in items)
+    late = [i for i in items if i.actual_start and not i.actual_end]
+    assert late and db.session.query(SlaClock).filter(
+        SlaClock.subject_type == "schedule_item", SlaClock.subject_id.in_([i.id for i in late]),
+        SlaClock.name == "approval_end", SlaClock.state == "breached").count() >= 1

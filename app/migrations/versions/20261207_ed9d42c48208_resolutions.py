@@ -2,7 +2,7 @@
 their progress updates, timeline and attachments, and the stored monthly supervision reports
 
 Revision ID: ed9d42c48208
-Revises: 46ac6a4a1d2f
+Revises: a7b466132103
 Create Date: 2026-11-28
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = 'ed9d42c48208'
-down_revision = '46ac6a4a1d2f'
+down_revision = 'a7b466132103'
 branch_labels = None
 depends_on = None
 
