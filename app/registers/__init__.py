@@ -9,6 +9,7 @@ from app.registers import (  # noqa: F401  (each declares itself)
     institutions,
     projects,
     registrations,
+    reviews,
     subsidies,
     workorders,
 )
