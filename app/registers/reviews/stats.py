@@ -3,10 +3,12 @@
 a sample of one), and the scores far from the others.
 
 The outlier rule: a panelist's score on a dimension is flagged when it is more than
-``OUTLIER_POINTS`` (20) points from the median of the OTHER panelists' scores on it. With three
+``OUTLIER_POINTS`` (20) points from the panel's median on it (at least three scores). With three
 to five scores an interquartile range is too unstable to mean anything (one score moves a
-quartile by half the panel); a distance from the others' median is not pulled by the score
-under test, and 20 points on the 0–100 scale is two grades of a signed form (优/良/中/差).
+quartile by half the panel), and the median of the *others* is, on a panel of three, the mean
+of two — pulled by the very outlier, so that a sound score beside it is flagged too. The whole
+panel's median is moved by one far score least; 20 points on the 0–100 scale is two grades of a
+signed form (优/良/中/差).
 """
 from __future__ import annotations
 
@@ -36,13 +38,11 @@ def figures(scores: list[int]) -> Figures:
 
 def far_from_others(scores: dict, points: int = OUTLIER_POINTS) -> set:
     """The keys (panelists) of ``scores`` ({panelist: score}) whose score is more than
-    ``points`` from the median of the others' (at least two others are needed)."""
-    flagged = set()
-    for key, score in scores.items():
-        others = [s for k, s in scores.items() if k != key]
-        if len(others) >= 2 and abs(score - statistics.median(others)) > points:
-            flagged.add(key)
-    return flagged
+    ``points`` from the panel's median (three scores at least: two have no middle)."""
+    if len(scores) < 3:
+        return set()
+    middle = statistics.median(scores.values())
+    return {key for key, score in scores.items() if abs(score - middle) > points}
 
 
 def panel_figures(reviews: dict, dimensions) -> dict:
