@@ -181,7 +181,8 @@ def reference_rows(app):
 def link_targets(app):
     """What a department's forms link to and a clerk finds already there: an enterprise, and an
     event of each kind open for registration (registrations, financing needs and booth
-    subsidies are recorded against one)."""
+    subsidies are recorded against one), a project and a convening institution (an expert
+    review meeting is held for the one, by the other)."""
     from app.core.timeutil import utcnow
     from app.registers.enterprises.models import Enterprise
     from app.registers.events.models import KINDS, Event
@@ -193,6 +194,15 @@ def link_targets(app):
             db.session.add(Event(kind=kind, name_zh=f"表单用活动{n}", state="open",
                                  starts_at=utcnow() + dt.timedelta(days=10 + n),
                                  department_id=ipb))
+        from app.registers.institutions.models import Institution
+        from app.registers.projects.models import Project
+
+        enterprise = Enterprise(uscc=valid_uscc(), name_zh="表单用化工企业", department_id=ipb)
+        db.session.add_all([enterprise, Institution(name_zh="表单用评审机构",
+                                                    kind="engineering_management")])
+        db.session.flush()
+        db.session.add(Project(name_zh="表单用化工项目", enterprise_id=enterprise.id,
+                               industry="chemical", department_id=ipb))
         db.session.commit()
         db.session.remove()
 

@@ -154,3 +154,14 @@ def test_the_demo_has_portal_registrations_and_a_private_link_to_open(demo, app)
                                                Registration.channel == "portal"))
         db.session.remove()
     assert statuses == {"registered": 3, "waitlisted": 1}
+
+
+def test_the_demo_has_a_decided_review_and_one_scoring_with_a_link_outstanding(demo, ctx):
+    from app.registers.reviews.models import Review, ReviewMeeting
+
+    meetings = {m.state: m for m in db.session.query(ReviewMeeting)}
+    assert {"decided", "scoring", "planned"} <= set(meetings)
+    assert meetings["decided"].decision == "admit_conditions"
+    scoring = db.session.query(Review).filter_by(meeting_id=meetings["scoring"].id).all()
+    assert sorted(r.channel or "" for r in scoring) == ["", "link", "staff"]
+    assert [r.token_hash is not None for r in scoring if not r.submitted] == [True]
