@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from flask import Response, flash, redirect, request, url_for
 from flask_appbuilder import expose, has_access
+from flask_appbuilder.api import protect, safe
 from flask_appbuilder.models.sqla.filters import FilterInFunction
 from flask_appbuilder.security.decorators import permission_name
 from flask_babel import lazy_gettext as _
 
-from app.core.exceptions import CommandError, ForbiddenError
+from app.core.exceptions import CommandError, ForbiddenError, NotFoundError
 from app.core.views import ScopedModelView, ScopedRestApi, writable_department_ids
 from app.extensions import db
 from app.registers.reviews.commands import ReviewCommands, reviews_of
@@ -92,8 +93,97 @@ class ReviewMeetingViewBase(ScopedModelView):
 
 
 class ReviewMeetingApiBase(ScopedRestApi):
+    """REST as on the page: a panelist's review entered, reopened, a private link issued (each
+    checked as an edit, then by the command: 403, 404, 409, 422)."""
+
     add_query_rel_fields = edit_query_rel_fields = RELATED
 
     def __init__(self):
         super().__init__()
         self.commands = ReviewCommands()
+
+    def _act(self, pk, work, result):
+        item = self.datamodel.get(pk, self._base_filters)
+        if item is None:
+            return self._error(NotFoundError())
+        data = request.get_json(silent=True) or {}
+        if not isinstance(data, dict):
+            return self.response_400(message=str(_("The request body must be JSON.")))
+        try:
+            done = work(item, data)
+        except CommandError as error:
+            return self._error(error)
+        return self.response(200, **result(done))
+
+    @staticmethod
+    def _review(review) -> dict:
+        return {"expert_id": review.expert_id, "submitted": review.submitted,
+                "channel": review.channel, "scores": review.scores(), "opinion": review.opinion}
+
+    @expose("/<int:pk>/review/<int:expert_id>", methods=["POST"])
+    @protect()
+    @safe
+    @permission_name("put")
+    def score(self, pk, expert_id):
+        """Submit a panelist's review from the signed form.
+        ---
+        post:
+          parameters:
+          - {in: path, schema: {type: integer}, name: pk}
+          - {in: path, schema: {type: integer}, name: expert_id}
+          requestBody:
+            content:
+              application/json:
+                schema: {type: object}
+          responses:
+            200: {description: the review, submitted}
+            403: {$ref: '#/components/responses/403'}
+            404: {$ref: '#/components/responses/404'}
+            409: {description: not scoring, or the review is locked}
+            422: {$ref: '#/components/responses/422'}
+        """
+        return self._act(pk, lambda item, data: self.commands.score(item, expert_id, data),
+                         self._review)
+
+    @expose("/<int:pk>/review/<int:expert_id>/reopen", methods=["POST"])
+    @protect()
+    @safe
+    @permission_name("put")
+    def reopen(self, pk, expert_id):
+        """Reopen a submitted review (``{"reason": …}``).
+        ---
+        post:
+          parameters:
+          - {in: path, schema: {type: integer}, name: pk}
+          - {in: path, schema: {type: integer}, name: expert_id}
+          responses:
+            200: {description: the review, reopened}
+            403: {$ref: '#/components/responses/403'}
+            404: {$ref: '#/components/responses/404'}
+            409: {description: not scoring, or not submitted}
+            422: {$ref: '#/components/responses/422'}
+        """
+        return self._act(pk, lambda item, data: self.commands.reopen(item, expert_id,
+                                                                     data.get("reason")),
+                         self._review)
+
+    @expose("/<int:pk>/review/<int:expert_id>/link", methods=["POST"])
+    @protect()
+    @safe
+    @permission_name("put")
+    def issue_link(self, pk, expert_id):
+        """Issue the panelist's private link (its address is answered this once).
+        ---
+        post:
+          parameters:
+          - {in: path, schema: {type: integer}, name: pk}
+          - {in: path, schema: {type: integer}, name: expert_id}
+          responses:
+            200: {description: the link}
+            403: {$ref: '#/components/responses/403'}
+            404: {$ref: '#/components/responses/404'}
+            409: {description: not scoring, or the review is locked}
+        """
+        return self._act(pk, lambda item, data: self.commands.issue_link(item, expert_id),
+                         lambda token: {"link": url_for("expert_review.review", token=token,
+                                                        _external=True)})

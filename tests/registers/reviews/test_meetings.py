@@ -233,3 +233,23 @@ def test_the_meeting_page_costs_the_same_queries_with_three_or_five_experts(app,
         reviews.submitted(large, expert, SCORES)
     reviews.submitted(small, reviews.experts[0], SCORES)
     assert queries(small) == queries(large)
+
+
+def test_rest_shares_the_commands_who_then_state_then_values(reviews, auth, app):
+    pk = reviews.meeting(state="scoring")
+    expert = reviews.experts[0]
+    api = app.test_client()
+    path = f"/api/v1/review_meeting/{pk}/review/{expert}"
+    payload = dict(zip(("technical", "advancement", "energy", "environment", "safety",
+                        "economic", "social"), SCORES, strict=True)) | {"opinion": "pass"}
+    assert api.post(path, json=payload, headers=auth.token("edb")).status_code == 404
+    ipb = auth.token("ipb")
+    bad = api.post(path, json={**payload, "safety": -1}, headers=ipb)
+    assert bad.status_code == 422 and "safety" in bad.json["errors"]
+    assert reviews.review(pk, expert)["submitted"] is False
+    assert api.post(path, json=payload, headers=ipb).json["submitted"] is True
+    assert api.post(path, json=payload, headers=ipb).status_code == 409
+    assert api.post(f"{path}/link", headers=ipb).status_code == 409
+    assert api.post(f"{path}/reopen", json={"reason": "更正"}, headers=ipb).status_code == 200
+    link = api.post(f"{path}/link", headers=ipb).json["link"]
+    assert app.test_client().get(link.split("localhost")[-1]).status_code == 200
