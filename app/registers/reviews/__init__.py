@@ -54,7 +54,9 @@ REGISTER = declare(Register(
     order_columns=["held_at", "state"],
     base_order=("held_at", "desc"),
     labels={"department": _("Lead department"), "department_id": _("Lead department"),
-            "project_id": _("Project"), "institution_id": _("Convening institution")},
+            "project_id": _("Project"), "institution_id": _("Convening institution"),
+            # (what the history of a review's actions names)
+            "expert": _("Expert"), "scores": _("Scores"), "opinion": _("Individual opinion")},
     link_column="project",
     import_key=("project", "held_at"),
     commands=ReviewCommands,

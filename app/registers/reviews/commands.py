@@ -18,6 +18,7 @@ import datetime as dt
 import secrets
 
 from flask_babel import lazy_gettext as _
+from sqlalchemy.orm import joinedload
 
 from app.core.commands import ANOTHER_DEPARTMENT, RecordCommands
 from app.core.exceptions import ForbiddenError, NotFoundError, TransitionError, ValidationFailed
@@ -27,6 +28,7 @@ from app.core.parts.timeline import add_event
 from app.core.scope import current_scope
 from app.extensions import db
 from app.intake import token_hash
+from app.registers.experts.models import Expert
 from app.registers.reviews.models import (
     DECISIONS,
     DIMENSIONS,
@@ -238,10 +240,6 @@ class ReviewCommands(RecordCommands):
 
 def reviews_of(session, meeting: ReviewMeeting) -> list[Review]:
     """The meeting's reviews with their experts, in one query."""
-    from sqlalchemy.orm import joinedload
-
-    from app.registers.experts.models import Expert
-
     return (session.query(Review).options(joinedload(Review.expert))
             .join(Expert, Expert.id == Review.expert_id)
             .filter(Review.meeting_id == meeting.id).order_by(Expert.name_zh).all())

@@ -70,7 +70,6 @@ def review(token: str):
         return render("reviews/expert_review.html", error.status, form=form, values=data,
                       errors=error.errors, message=error.message if not error.errors else None,
                       **context)
-    meeting = db.session.merge(meeting)
     figures = figures_of(reviews_of(db.session, meeting))
     return render("reviews/expert_submitted.html", 201,
                   spread=[(DIMENSIONS[k], figures[k][0]) for k in DIMENSIONS], **context)
