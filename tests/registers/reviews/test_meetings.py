@@ -253,3 +253,21 @@ def test_rest_shares_the_commands_who_then_state_then_values(reviews, auth, app)
     assert api.post(f"{path}/reopen", json={"reason": "更正"}, headers=ipb).status_code == 200
     link = api.post(f"{path}/link", headers=ipb).json["link"]
     assert app.test_client().get(link.split("localhost")[-1]).status_code == 200
+
+
+def test_the_projects_page_lists_its_review_meetings(reviews, auth):
+    pk = reviews.meeting(state="decided", decision="admit")
+    html = auth.client("ipb", lang="zh").get(f"/projects/show/{reviews.project}").get_data(
+        as_text=True)
+    assert f"/reviews/show/{pk}" in html and "准予入园" in html
+
+
+def test_a_link_stops_working_when_the_meeting_is_cancelled(reviews, auth, client):
+    pk = reviews.meeting(state="scoring")
+    ipb = auth.client("ipb", lang="en")
+    resp = post(ipb, f"/reviews/link/{pk}/{reviews.experts[0]}", {}, _page(pk))
+    link = link_in(ipb.get(resp.location).get_data(as_text=True))
+    assert client.get(f"{link}?_l_=zh").status_code == 200
+    assert post(ipb, f"/reviews/transition/{pk}/cancel", {"reason": "项目撤回"},
+                _page(pk)).status_code == 302
+    assert client.get(link).status_code == 404
