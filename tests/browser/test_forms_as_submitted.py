@@ -189,7 +189,8 @@ def link_targets(app):
 
     with app.app_context():
         ipb = department_id("IPB")
-        db.session.add(Enterprise(uscc=valid_uscc(), name_zh="表单用企业", department_id=ipb))
+        enterprise = Enterprise(uscc=valid_uscc(), name_zh="表单用企业", department_id=ipb)
+        db.session.add(enterprise)
         for n, kind in enumerate(KINDS):
             db.session.add(Event(kind=kind, name_zh=f"表单用活动{n}", state="open",
                                  starts_at=utcnow() + dt.timedelta(days=10 + n),
@@ -197,9 +198,8 @@ def link_targets(app):
         from app.registers.institutions.models import Institution
         from app.registers.projects.models import Project
 
-        enterprise = Enterprise(uscc=valid_uscc(), name_zh="表单用化工企业", department_id=ipb)
-        db.session.add_all([enterprise, Institution(name_zh="表单用评审机构",
-                                                    kind="engineering_management")])
+        # (the one enterprise: a form whose enterprise select has one record starts on it)
+        db.session.add(Institution(name_zh="表单用评审机构", kind="engineering_management"))
         db.session.flush()
         db.session.add(Project(name_zh="表单用化工项目", enterprise_id=enterprise.id,
                                industry="chemical", department_id=ipb))
