@@ -488,13 +488,14 @@ def load_demo(now: dt.datetime | None = None) -> str:
                                         _act_as)
         portal = load_portal_events(now)
         load_outcomes(now, people, departments, _act_as, STAFF)
-        from app.demo import resolutions, schedules
+        from app.demo import resolutions, reviews, schedules
 
-        reviews = resolutions.load(now, people[DISPATCHER],
+        minutes = resolutions.load(now, people[DISPATCHER],
                                    {code: people[user] for code, user in STAFF.items()}, _act_as)
         scheduled = schedules.load(now, lambda code: people.get(STAFF.get(code)), _act_as)
+        reviewed = reviews.load(now, people, departments, _act_as)
         report = sweep(db.session, now)
     return (f"{users} users (password {DEMO_PASSWORD}), {enterprises} enterprises, "
             f"{orders} work orders, {events}, {registered} more event registrations; {portal}; "
-            f"{reviews}; {scheduled}; "
+            f"{minutes}; {scheduled}; {reviewed}; "
             f"SLA sweep: {report}")

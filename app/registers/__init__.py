@@ -11,6 +11,7 @@ from app.registers import (  # noqa: F401  (each declares itself)
     registrations,
     resolutions,
     schedules,
+    reviews,
     subsidies,
     workorders,
 )

@@ -181,29 +181,34 @@ def reference_rows(app):
 def link_targets(app):
     """What a department's forms link to and a clerk finds already there: an enterprise, an
     event of each kind open for registration (registrations, financing needs and booth
-    subsidies are recorded against one), a project and a review meeting (agenda items and
-    resolutions are recorded at one)."""
+    subsidies are recorded against one), a project, a meeting of the leading group (agenda
+    items and resolutions are recorded at one) and a convening institution (an expert review
+    meeting is held for the project, by the institution)."""
     from app.core.timeutil import utcnow
     from app.registers.enterprises.models import Enterprise
     from app.registers.events.models import KINDS, Event
 
     with app.app_context():
         ipb = department_id("IPB")
-        db.session.add(Enterprise(uscc=valid_uscc(), name_zh="表单用企业", department_id=ipb))
+        enterprise = Enterprise(uscc=valid_uscc(), name_zh="表单用企业", department_id=ipb)
+        db.session.add(enterprise)
         for n, kind in enumerate(KINDS):
             db.session.add(Event(kind=kind, name_zh=f"表单用活动{n}", state="open",
                                  starts_at=utcnow() + dt.timedelta(days=10 + n),
                                  department_id=ipb))
-        # a project (a review meeting's agenda names one) and a meeting of the leading group
+        # a project (reviews and agenda items name one), a meeting of the leading group, an
+        # institution that convenes expert reviews
+        from app.registers.institutions.models import Institution
         from app.registers.projects.models import Project
         from app.registers.resolutions.models import InvestmentMeeting
 
         db.session.flush()
         enterprise = db.session.query(Enterprise).filter_by(name_zh="表单用企业").one()
-        db.session.add(Project(name_zh="表单用项目", enterprise_id=enterprise.id,
+        db.session.add(Project(name_zh="表单用化工项目", enterprise_id=enterprise.id,
                                industry="chemical", stage="signed", department_id=ipb))
         db.session.add(InvestmentMeeting(held_on=utcnow().date() - dt.timedelta(days=30),
-                                     name_zh="表单用审查会", department_id=ipb))
+                                         name_zh="表单用审查会", department_id=ipb))
+        db.session.add(Institution(name_zh="表单用评审机构", kind="engineering_management"))
         db.session.commit()
         db.session.remove()
 

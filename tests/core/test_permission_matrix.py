@@ -27,7 +27,7 @@ ARGS = {
     "pk": "999999", "name": "muldelete", "fmt": "csv", "locale": "en", "version": "v1",
     "filename": "nothing.txt", "action": "close", "token": "not-a-token", "code": "policy",
     "ticket": "PW-2026-999999", "attachment_id": "999999", "year": "2026", "job_id": "999999",
-    "event_id": "999999",
+    "event_id": "999999", "expert_id": "999999",
 }
 
 

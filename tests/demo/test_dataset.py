@@ -183,3 +183,12 @@ def test_demo_has_approval_schedules_with_items_done_and_one_late(demo, ctx):
     assert late and db.session.query(SlaClock).filter(
         SlaClock.subject_type == "schedule_item", SlaClock.subject_id.in_([i.id for i in late]),
         SlaClock.name == "approval_end", SlaClock.state == "breached").count() >= 1
+def test_the_demo_has_a_decided_review_and_one_scoring_with_a_link_outstanding(demo, ctx):
+    from app.registers.reviews.models import Review, ReviewMeeting
+
+    meetings = {m.state: m for m in db.session.query(ReviewMeeting)}
+    assert {"decided", "scoring", "planned"} <= set(meetings)
+    assert meetings["decided"].decision == "admit_conditions"
+    scoring = db.session.query(Review).filter_by(meeting_id=meetings["scoring"].id).all()
+    assert sorted(r.channel or "" for r in scoring) == ["", "link", "staff"]
+    assert [r.token_hash is not None for r in scoring if not r.submitted] == [True]
