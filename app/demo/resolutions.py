@@ -26,8 +26,8 @@ from app.registers.resolutions.commands import (
 )
 from app.registers.resolutions.models import (
     AgendaItem,
-    Resolution,
     InvestmentMeeting,
+    Resolution,
     SupervisionReport,
 )
 

@@ -10,8 +10,8 @@ from app.registers import (  # noqa: F401  (each declares itself)
     projects,
     registrations,
     resolutions,
-    schedules,
     reviews,
+    schedules,
     subsidies,
     workorders,
 )

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from app.extensions import db
-from app.registers.resolutions.models import Resolution, InvestmentMeeting, SupervisionReport
+from app.registers.resolutions.models import InvestmentMeeting, Resolution, SupervisionReport
 from tests.browser.conftest import log_in, new_page
 from tests.factories import department_id
 

@@ -158,7 +158,7 @@ def test_the_demo_has_portal_registrations_and_a_private_link_to_open(demo, app)
 
 def test_the_demo_has_investment_meetings_resolutions_in_every_state_and_two_monthly_reports(
         demo, ctx):
-    from app.registers.resolutions.models import Resolution, InvestmentMeeting, SupervisionReport
+    from app.registers.resolutions.models import InvestmentMeeting, Resolution, SupervisionReport
 
     assert db.session.query(InvestmentMeeting).count() == 3
     resolutions = db.session.query(Resolution).all()

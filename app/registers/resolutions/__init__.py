@@ -24,10 +24,10 @@ from app.registers.resolutions.commands import (
 from app.registers.resolutions.lifecycle import CLOCK_NAMES, LIFECYCLE
 from app.registers.resolutions.models import (
     AgendaItem,
+    InvestmentMeeting,
     Resolution,
     ResolutionAttachment,
     ResolutionEvent,
-    InvestmentMeeting,
 )
 from app.registers.resolutions.views import bases, resolution_bases
 from app.sla.calendar import WorkCalendar

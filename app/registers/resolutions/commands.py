@@ -31,9 +31,9 @@ from app.extensions import db
 from app.registers.resolutions.lifecycle import DEADLINE_POLICY
 from app.registers.resolutions.models import (
     AgendaItem,
+    InvestmentMeeting,
     Resolution,
     ResolutionProgress,
-    InvestmentMeeting,
 )
 
 SUBJECT = "resolution"  # clocks and notices name the table

@@ -17,9 +17,9 @@ from app.core.exceptions import ForbiddenError, TransitionError
 from app.extensions import db
 from app.registers.resolutions import report
 from app.registers.resolutions.models import (
+    InvestmentMeeting,
     Resolution,
     ResolutionProgress,
-    InvestmentMeeting,
     SupervisionReport,
 )
 from tests.conftest import csrf_token
