@@ -10,6 +10,7 @@ from app.registers import (  # noqa: F401  (each declares itself)
     projects,
     registrations,
     subsidies,
+    window,
     workorders,
 )
 
