@@ -488,7 +488,10 @@ def load_demo(now: dt.datetime | None = None) -> str:
                                         _act_as)
         portal = load_portal_events(now)
         load_outcomes(now, people, departments, _act_as, STAFF)
+        from app.demo.window import load_window
+
+        window = load_window(now, people, departments, _act_as)
         report = sweep(db.session, now)
     return (f"{users} users (password {DEMO_PASSWORD}), {enterprises} enterprises, "
             f"{orders} work orders, {events}, {registered} more event registrations; {portal}; "
-            f"SLA sweep: {report}")
+            f"{window} window services; SLA sweep: {report}")

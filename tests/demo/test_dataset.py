@@ -11,6 +11,7 @@ from app.core.models import PuwanUser
 from app.demo.dataset import DEMO_ENTERPRISES, DEMO_PASSWORD, load_demo, plan_orders
 from app.extensions import db
 from app.registers.enterprises.models import Enterprise
+from app.registers.window.models import WindowService
 from app.registers.workorders.lifecycle import State
 from app.registers.workorders.models import WorkOrder, WorkOrderEvent
 from tests.clocks.conftest import at
@@ -36,7 +37,8 @@ def _clean_records():
 
 
 def _counts():
-    models = (WorkOrder, WorkOrderEvent, SlaClock, Notice, Supervision, Enterprise, PuwanUser)
+    models = (WorkOrder, WorkOrderEvent, SlaClock, Notice, Supervision, Enterprise, PuwanUser,
+              WindowService)
     return {m.__name__: db.session.query(m).count() for m in models}
 
 
@@ -154,3 +156,20 @@ def test_the_demo_has_portal_registrations_and_a_private_link_to_open(demo, app)
                                                Registration.channel == "portal"))
         db.session.remove()
     assert statuses == {"registered": 3, "waitlisted": 1}
+
+
+def test_the_demo_window_served_japanese_funded_enterprises_and_shows_them(demo, app):
+    with app.app_context():
+        services = db.session.query(WindowService).all()
+        assert 25 <= len(services) <= 35
+        assert all(s.enterprise.japanese_funded for s in services)
+        assert {s.handler.username for s in services} == {"ja_window"}
+        opened = [s.work_order for s in services if s.work_order is not None]
+        assert opened and any(o.state == State.DISPATCHED for o in opened)
+        assert len({s.served_at.month for s in services}) >= 4
+        db.session.remove()
+    window = _as(app, "ja_window", "ja")
+    page = window.get("/window/").get_data(as_text=True)
+    assert "大連松木自動車部品有限公司" in page and "日本語窓口" in page
+    charts = window.get("/window/services/charts/data.json").json
+    assert not [c["key"] for c in charts if not c["values"]]

@@ -1,25 +1,26 @@
-"""The window's panel on a work order's page: the service the order was opened from (one
-query, only when the reader may read that service)."""
+"""The window's panel on a work order's page: the service the order was opened from.
+
+No query: the order names its service (``external_ref`` ``window:<id>``), and was taken in by
+the service's department — whoever may read that department's records may open the service."""
 from __future__ import annotations
 
 from flask import current_app, url_for
+from flask_babel import lazy_gettext as _
 
-from app.core.scope import visibility_clause
-from app.core.timeutil import format_display
-from app.extensions import db
-from app.registers.window.models import MATTERS, WindowService
+from app.core.scope import current_scope
+from app.registers.window.commands import REF_PREFIX
 
 VIEW = "WindowServiceView"
 
 
 def order_service(register, order) -> dict | None:
-    if register.table != "work_order" or not current_app.appbuilder.sm.has_access(
-            "can_show", VIEW):
+    ref = getattr(order, "external_ref", None) or ""
+    if register.table != "work_order" or not ref.startswith(REF_PREFIX):
         return None
-    query = db.session.query(WindowService).filter(WindowService.work_order_id == order.id)
-    clause = visibility_clause(WindowService)
-    service = (query if clause is None else query.filter(clause)).first()
-    if service is None:
+    if not current_app.appbuilder.sm.has_access("can_show", VIEW) \
+            or not current_scope().can_read(order.department_id):
         return None
-    label = f"{format_display(service.served_at)} · {MATTERS.get(service.matter, service.matter)}"
-    return {"label": label, "url": url_for(f"{VIEW}.show", pk=service.id)}
+    pk = ref[len(REF_PREFIX):]
+    if not pk.isdigit():
+        return None
+    return {"label": _("Window service #%(id)s", id=pk), "url": url_for(f"{VIEW}.show", pk=pk)}
