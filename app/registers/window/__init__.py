@@ -88,6 +88,8 @@ REGISTER = declare(WindowRegister(
             "enterprise_id": _("Enterprise"), "handler_id": _("Handled by"),
             "work_order_id": _("Work order"), "open_work_order": _("Open a work order")},
     link_column="served_at",
+    # (one enterprise is not served twice in the same minute: an export imports back unchanged)
+    import_key=("enterprise", "served_at"),
     commands=WindowServiceCommands,
     view_base=WindowServiceViewBase,
     api_base=WindowServiceApiBase,
@@ -100,5 +102,6 @@ REGISTER = declare(WindowRegister(
     charts_name="Window service charts",
     extra=_extra,
     sample=lambda make: {"enterprise_id": make.record(Enterprise), "matter": "consultation",
-                         "language": "ja", "result": make.text("説明済み")},
+                         "language": "ja", "result": make.text("説明済み"),
+                         "served_at": make.instant(-1)},
 ))

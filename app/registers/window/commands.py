@@ -50,6 +50,8 @@ class WindowServiceCommands(RecordCommands):
         super().create(item)
 
     def _check_write(self, item, original_department_id, before=None) -> None:
+        if item.served_at is not None:  # (to the minute, as it is typed and exported)
+            item.served_at = item.served_at.replace(second=0, microsecond=0)
         super()._check_write(item, original_department_id, before)
         errors: dict = {}
         if item.served_at is not None and item.served_at > naive(self._now()) + dt.timedelta(
