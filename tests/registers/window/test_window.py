@@ -170,20 +170,22 @@ def _event_registration(app, enterprise, department="AAB", days=10, name_ja=None
 
 
 def test_the_page_shows_japanese_names_and_marks_the_chinese_ones(app, auth, japanese,
-                                                                   enterprises, orders):
+                                                                   orders):
     _project(app, japanese, "AAB", name_zh="松木新工厂", name_ja="松木新工場")
     _project(app, japanese, "AAB", name_zh="松木二期仓库")  # no Japanese name
     event = _event_registration(app, japanese, name_ja="許認可政策研修")
-    order = orders.create(enterprise=japanese, subject="工場の許可について")
+    own = orders.create("jawin", enterprise=japanese, subject="工場の許可について")
+    hidden = orders.create("office", enterprise=japanese, subject="事務局が受けた相談")
     page = auth.client("jawin", "ja").get("/window/").get_data(as_text=True)
+    assert "日本語窓口" in page
     block = page.split(f'id="enterprise-{japanese}"')[1]
-    assert "大連松木自動車部品有限公司" in block and "日本語窓口" in page
-    assert "松木新工場" in block
-    assert "松木二期仓库" in block.split("松木二期仓库")[0] + "松木二期仓库"
-    fallback = block.split("松木二期仓库")[1].split("</td>")[0]
-    assert "zh-fallback" in fallback
+    assert "大連松木自動車部品有限公司" in block and "松木新工場" in block
+    assert "zh-fallback" not in block.split("松木新工場")[1].split("</td>")[0]
+    assert "zh-fallback" in block.split("松木二期仓库")[1].split("</td>")[0]
     assert f"/events/show/{event}" in block and "許認可政策研修" in block
-    assert "工場の許可について" not in block or f"/workorders/show/{order}" in block
+    # open orders the window's department may read, linked; the Office's own are not its
+    assert f"/workorders/show/{own}" in block and "工場の許可について" in block
+    assert f"/workorders/show/{hidden}" not in block and "事務局が受けた相談" not in block
 
 
 def test_the_window_sees_every_japanese_funded_enterprise_and_other_staff_only_their_own(
