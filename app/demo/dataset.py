@@ -489,13 +489,15 @@ def load_demo(now: dt.datetime | None = None) -> str:
         portal = load_portal_events(now)
         load_outcomes(now, people, departments, _act_as, STAFF)
         from app.demo import resolutions, reviews, schedules
+        from app.demo.window import load_window
 
         minutes = resolutions.load(now, people[DISPATCHER],
                                    {code: people[user] for code, user in STAFF.items()}, _act_as)
         scheduled = schedules.load(now, lambda code: people.get(STAFF.get(code)), _act_as)
         reviewed = reviews.load(now, people, departments, _act_as)
+        window = load_window(now, people, departments, _act_as)
         report = sweep(db.session, now)
     return (f"{users} users (password {DEMO_PASSWORD}), {enterprises} enterprises, "
             f"{orders} work orders, {events}, {registered} more event registrations; {portal}; "
-            f"{minutes}; {scheduled}; {reviewed}; "
+            f"{minutes}; {scheduled}; {reviewed}; {window} window services; "
             f"SLA sweep: {report}")

@@ -13,6 +13,7 @@ from app.registers import (  # noqa: F401  (each declares itself)
     reviews,
     schedules,
     subsidies,
+    window,
     workorders,
 )
 

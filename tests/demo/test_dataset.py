@@ -11,6 +11,7 @@ from app.core.models import PuwanUser
 from app.demo.dataset import DEMO_ENTERPRISES, DEMO_PASSWORD, load_demo, plan_orders
 from app.extensions import db
 from app.registers.enterprises.models import Enterprise
+from app.registers.window.models import WindowService
 from app.registers.workorders.lifecycle import State
 from app.registers.workorders.models import WorkOrder, WorkOrderEvent
 from tests.clocks.conftest import at
@@ -36,7 +37,8 @@ def _clean_records():
 
 
 def _counts():
-    models = (WorkOrder, WorkOrderEvent, SlaClock, Notice, Supervision, Enterprise, PuwanUser)
+    models = (WorkOrder, WorkOrderEvent, SlaClock, Notice, Supervision, Enterprise, PuwanUser,
+              WindowService)
     return {m.__name__: db.session.query(m).count() for m in models}
 
 
@@ -121,6 +123,8 @@ def _as(app, username, lang="zh"):
 
 @pytest.mark.parametrize("path", ["/workorders/dashboard/data.json",
                                   "/enterprises/charts/data.json"])
+
+
 def test_every_chart_shows_demo_figures(demo, app, path):
     charts = _as(app, "office_dispatcher").get(path).json
     empty = [c["key"] for c in charts if not c["values"]]
@@ -129,6 +133,8 @@ def test_every_chart_shows_demo_figures(demo, app, path):
 
 @pytest.mark.parametrize("path", ["/workorders/list/", "/enterprises/list/", "/notices/list/",
                                   "/sla-clocks/list/", "/history/list/"])
+
+
 def test_every_list_shows_demo_records(demo, app, path):
     html = _as(app, "office_dispatcher").get(path).get_data(as_text=True)
     assert not re.search(r"没有找到记录|No records found", html), path
@@ -172,6 +178,8 @@ def test_the_demo_has_investment_meetings_resolutions_in_every_state_and_two_mon
     assert overdue and db.session.query(Supervision).filter_by(
         subject_type="resolution").count() == overdue
     assert db.session.query(SupervisionReport.month).distinct().count() == 2
+
+
 def test_demo_has_approval_schedules_with_items_done_and_one_late(demo, ctx):
     from app.clocks.models import SlaClock
     from app.registers.schedules.models import ScheduleItem
@@ -183,6 +191,8 @@ def test_demo_has_approval_schedules_with_items_done_and_one_late(demo, ctx):
     assert late and db.session.query(SlaClock).filter(
         SlaClock.subject_type == "schedule_item", SlaClock.subject_id.in_([i.id for i in late]),
         SlaClock.name == "approval_end", SlaClock.state == "breached").count() >= 1
+
+
 def test_the_demo_has_a_decided_review_and_one_scoring_with_a_link_outstanding(demo, ctx):
     from app.registers.reviews.models import Review, ReviewMeeting
 
@@ -192,3 +202,20 @@ def test_the_demo_has_a_decided_review_and_one_scoring_with_a_link_outstanding(d
     scoring = db.session.query(Review).filter_by(meeting_id=meetings["scoring"].id).all()
     assert sorted(r.channel or "" for r in scoring) == ["", "link", "staff"]
     assert [r.token_hash is not None for r in scoring if not r.submitted] == [True]
+
+
+def test_the_demo_window_served_japanese_funded_enterprises_and_shows_them(demo, app):
+    with app.app_context():
+        services = db.session.query(WindowService).all()
+        assert 25 <= len(services) <= 35
+        assert all(s.enterprise.japanese_funded for s in services)
+        assert {s.handler.username for s in services} == {"ja_window"}
+        opened = [s.work_order for s in services if s.work_order is not None]
+        assert opened and any(o.state == State.DISPATCHED for o in opened)
+        assert len({s.served_at.month for s in services}) >= 4
+        db.session.remove()
+    window = _as(app, "ja_window", "ja")
+    page = window.get("/window/").get_data(as_text=True)
+    assert "大連松木自動車部品有限公司" in page and "日本語窓口" in page
+    charts = window.get("/window/services/charts/data.json").json
+    assert not [c["key"] for c in charts if not c["values"]]
