@@ -188,8 +188,8 @@ class ReportCommands(RecordCommands):
         super()._check_write(item, original_department_id, before)
         errors: dict = {}
         now = self.now or utcnow()
-        if before is not None and (before.values.get("project_id") != item.project_id
-                                   or before.values.get("month") != item.month):
+        if before is not None and (str(before.values.get("project_id")) != str(item.project_id)
+                                   or str(before.values.get("month")) != str(item.month)):
             errors["month"] = [_("A report stays with its project and month.")]
         elif item.month is not None and item.month > shanghai_month(now):
             errors["month"] = [_("A month cannot be reported on before it starts.")]
