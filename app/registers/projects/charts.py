@@ -49,6 +49,8 @@ def _counted(report):
 
 REPORT_FILTERS = [FilterControl("department", _("Lead department"))]
 REPORT_CHARTS = [
+    Chart("by_month", _("Monthly reports owed, by month"), lambda m: month_of_day(m.month),
+          kind="line", labels=month_label, value_label=_("Monthly reports")),
     Chart("on_time_by_month", _("Monthly reports on time, by month (percent)"),
           lambda m: month_of_day(m.month), _on_time_percent, "avg", kind="line",
           labels=month_label, where=_counted, percent=True, value_label=ON_TIME),

@@ -21,8 +21,8 @@ from sqlalchemy import and_, select
 from app.clocks.models import SlaClock
 from app.clocks.outbox import deliver_pending
 from app.clocks.service import start_clock, stop_clock
-from app.core.commands import RecordCommands
-from app.core.exceptions import ValidationFailed
+from app.core.commands import ANOTHER_DEPARTMENT, RecordCommands
+from app.core.exceptions import ForbiddenError, ValidationFailed
 from app.core.history import record as history_row
 from app.core.history import snapshot
 from app.core.models import current_actor
@@ -180,8 +180,13 @@ class ReportCommands(RecordCommands):
         self.now = now
 
     def _check_write(self, item: ProjectReport, original_department_id, before=None) -> None:
+        scope = current_scope()
+        if original_department_id is not None and not scope.can_write(original_department_id):
+            raise ForbiddenError()
         project = item.project
         if project is not None:
+            if not scope.can_write(project.department_id):
+                raise ValidationFailed(errors={"project": [ANOTHER_DEPARTMENT]})
             item.department_id = project.department_id  # (the project's lead department)
         if item.month is not None:
             item.month = month_start(item.month)

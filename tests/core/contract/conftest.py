@@ -127,9 +127,10 @@ def relation_of(model, key: str) -> str | None:
 
 def api_payload(register, values: dict) -> dict:
     """A sample as the REST API takes it: relations by their name and the related id, instants
-    (naive UTC) in ISO 8601 with their offset."""
+    (naive UTC) in ISO 8601 with their offset, days in ISO 8601."""
     return {(relation_of(register.model, key) or key):
-            value.replace(tzinfo=dt.UTC).isoformat() if isinstance(value, dt.datetime) else value
+            value.replace(tzinfo=dt.UTC).isoformat() if isinstance(value, dt.datetime)
+            else value.isoformat() if isinstance(value, dt.date) else value
             for key, value in values.items()}
 
 
