@@ -488,6 +488,10 @@ def load_demo(now: dt.datetime | None = None) -> str:
                                         _act_as)
         portal = load_portal_events(now)
         load_outcomes(now, people, departments, _act_as, STAFF)
+        from app.demo import projects
+
+        projects.load(now, departments["IPB"], people[STAFF["IPB"]], people[JAPANESE_WINDOW],
+                      _act_as)
         report = sweep(db.session, now)
     return (f"{users} users (password {DEMO_PASSWORD}), {enterprises} enterprises, "
             f"{orders} work orders, {events}, {registered} more event registrations; {portal}; "
