@@ -181,14 +181,19 @@ def reference_rows(app):
 def link_targets(app):
     """What a department's forms link to and a clerk finds already there: an enterprise, and an
     event of each kind open for registration (registrations, financing needs and booth
-    subsidies are recorded against one)."""
+    subsidies are recorded against one), a project (its monthly reports)."""
     from app.core.timeutil import utcnow
     from app.registers.enterprises.models import Enterprise
     from app.registers.events.models import KINDS, Event
 
     with app.app_context():
+        from app.registers.projects.models import Project
+
         ipb = department_id("IPB")
-        db.session.add(Enterprise(uscc=valid_uscc(), name_zh="表单用企业", department_id=ipb))
+        enterprise = Enterprise(uscc=valid_uscc(), name_zh="表单用企业", department_id=ipb)
+        db.session.add(enterprise)
+        db.session.add(Project(name_zh="表单用项目", enterprise=enterprise, industry="logistics",
+                               stage="intention", department_id=ipb))
         for n, kind in enumerate(KINDS):
             db.session.add(Event(kind=kind, name_zh=f"表单用活动{n}", state="open",
                                  starts_at=utcnow() + dt.timedelta(days=10 + n),

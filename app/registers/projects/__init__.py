@@ -9,6 +9,7 @@ from flask import Blueprint, current_app
 from flask_appbuilder.models.sqla.filters import FilterInFunction
 from flask_babel import lazy_gettext as _
 from wtforms import SelectField
+from wtforms.validators import InputRequired
 
 from app.clocks.sweep import sweep_starting
 from app.core.parts.attachments import Attachments
@@ -60,6 +61,9 @@ class ProjectApiBase(ScopedRestApi):
 
 
 class ReportViewBase(ScopedModelView):
+    # (a row the month opened is empty; a report says at least its progress)
+    validators_columns = {"progress": [InputRequired()]}
+
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.commands = ReportCommands()
