@@ -5,13 +5,16 @@ Their monthly progress reports are a register too (the month's report on an SLA 
 the sweep), shown on the project's page (panels)."""
 import datetime as dt
 
-from flask import Blueprint, current_app
+from flask import Blueprint, current_app, redirect, url_for
+from flask_appbuilder import expose, has_access
 from flask_appbuilder.models.sqla.filters import FilterInFunction
+from flask_appbuilder.security.decorators import permission_name
 from flask_babel import lazy_gettext as _
 from wtforms import SelectField
 from wtforms.validators import InputRequired
 
 from app.clocks.sweep import sweep_starting
+from app.core.models import current_actor
 from app.core.parts.attachments import Attachments
 from app.core.parts.timeline import Timeline
 from app.core.parts.views import Panel, register_panel
@@ -50,6 +53,14 @@ class ProjectViewBase(ScopedModelView):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.commands = ProjectCommands()
+
+    @expose("/mine/")
+    @has_access
+    @permission_name("list")
+    def mine(self):
+        """"My projects": the list filtered on the reader as their service secretary."""
+        return redirect(url_for(f"{type(self).__name__}.list",
+                                _flt_0_secretary=current_actor().id))
 
 
 class ProjectApiBase(ScopedRestApi):

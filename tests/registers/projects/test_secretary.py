@@ -44,3 +44,14 @@ def test_the_list_and_the_record_page_show_the_secretary(app, api, auth, enterpr
     client = auth.client("ipb")
     assert "IPB2" in client.get("/projects/list/").get_data(as_text=True)
     assert "IPB2" in client.get(f"/projects/show/{pk}").get_data(as_text=True)
+
+
+def test_my_projects_lists_the_projects_the_reader_is_secretary_of(app, api, auth, enterprises):
+    with app.app_context():
+        ipb2 = user_id("ipb2")
+    enterprise = enterprises.create("IPB")
+    new_project(api, enterprise, name_en="Cold-chain logistics centre", secretary=ipb2)
+    new_project(api, enterprise, name_en="Offshore wind equipment base")
+    html = auth.client("ipb2").get("/projects/mine/", follow_redirects=True).get_data(
+        as_text=True)
+    assert "Cold-chain logistics centre" in html and "Offshore wind" not in html
