@@ -3,7 +3,9 @@
 Each UPDATE claims its rows (… WHERE state = 'running' AND due_at <= now RETURNING id): two
 sweeps at once on PostgreSQL cannot both move one clock, because the second waits on the row
 lock and re-checks the state. Transitions are inserted in the same transaction, so nothing is
-lost across a restart: undelivered ones are delivered by the next sweep. Last, the hook
+lost across a restart: undelivered ones are delivered by the next sweep. Before moving anything
+the sweep sends ``sweep_starting(session, now=…)`` so that registers open the clocks whose time
+has come (a project's monthly report); core does not know who listens. Last, the hook
 deliveries that are due are posted: the new ones and the retries (app.clocks.webhooks).
 """
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from blinker import Namespace
 from sqlalchemy import insert, literal, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
@@ -19,6 +22,10 @@ from app.clocks.models import SlaClock, SlaTransition
 from app.clocks.outbox import deliver_pending
 from app.clocks.service import naive
 from app.clocks.webhooks.delivery import SendReport, send_due
+
+# Sent inside the sweep's transaction, before clocks move: ``sweep_starting.send(session,
+# now=…)`` (naive UTC). Listeners open clocks (idempotently, in bounded queries) and never commit.
+sweep_starting = Namespace().signal("clocks.sweep_starting")
 
 
 @dataclass
@@ -55,6 +62,7 @@ def sweep(session: Session, now: dt.datetime, attempts: int = 3) -> SweepReport:
     for attempt in range(attempts):
         report = SweepReport()
         try:
+            sweep_starting.send(session, now=now)
             report.breached += _move(session, "running", "breached", SlaClock.due_at, now)
             report.breached += _move(session, "warning", "breached", SlaClock.due_at, now)
             report.warning += _move(session, "running", "warning", SlaClock.warn_at, now)

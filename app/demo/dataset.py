@@ -488,9 +488,11 @@ def load_demo(now: dt.datetime | None = None) -> str:
                                         _act_as)
         portal = load_portal_events(now)
         load_outcomes(now, people, departments, _act_as, STAFF)
-        from app.demo import resolutions, reviews, schedules
+        from app.demo import projects, resolutions, reviews, schedules
         from app.demo.window import load_window
 
+        projects.load(now, departments["IPB"], people[STAFF["IPB"]], people[JAPANESE_WINDOW],
+                      _act_as)
         minutes = resolutions.load(now, people[DISPATCHER],
                                    {code: people[user] for code, user in STAFF.items()}, _act_as)
         scheduled = schedules.load(now, lambda code: people.get(STAFF.get(code)), _act_as)

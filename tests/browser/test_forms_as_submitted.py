@@ -181,14 +181,17 @@ def reference_rows(app):
 def link_targets(app):
     """What a department's forms link to and a clerk finds already there: an enterprise, an
     event of each kind open for registration (registrations, financing needs and booth
-    subsidies are recorded against one), a project, a meeting of the leading group (agenda
-    items and resolutions are recorded at one) and a convening institution (an expert review
-    meeting is held for the project, by the institution)."""
+    subsidies are recorded against one), a project (its monthly reports, reviews and agenda
+    items name one), a meeting of the leading group (agenda items and resolutions are recorded
+    at one) and a convening institution (an expert review meeting is held for the project, by
+    the institution)."""
     from app.core.timeutil import utcnow
     from app.registers.enterprises.models import Enterprise
     from app.registers.events.models import KINDS, Event
 
     with app.app_context():
+        from app.registers.projects.models import Project
+
         ipb = department_id("IPB")
         enterprise = Enterprise(uscc=valid_uscc(), name_zh="表单用企业", department_id=ipb)
         db.session.add(enterprise)
@@ -199,7 +202,6 @@ def link_targets(app):
         # a project (reviews and agenda items name one), a meeting of the leading group, an
         # institution that convenes expert reviews
         from app.registers.institutions.models import Institution
-        from app.registers.projects.models import Project
         from app.registers.resolutions.models import InvestmentMeeting
 
         db.session.flush()

@@ -12,6 +12,7 @@ from app.demo.dataset import DEMO_ENTERPRISES, DEMO_PASSWORD, load_demo, plan_or
 from app.extensions import db
 from app.registers.enterprises.models import Enterprise
 from app.registers.window.models import WindowService
+from app.registers.projects.models import Project, ProjectReport
 from app.registers.workorders.lifecycle import State
 from app.registers.workorders.models import WorkOrder, WorkOrderEvent
 from tests.clocks.conftest import at
@@ -39,6 +40,7 @@ def _clean_records():
 def _counts():
     models = (WorkOrder, WorkOrderEvent, SlaClock, Notice, Supervision, Enterprise, PuwanUser,
               WindowService)
+              Project, ProjectReport)
     return {m.__name__: db.session.query(m).count() for m in models}
 
 
@@ -85,6 +87,20 @@ def test_demo_timelines_follow_the_clock_and_name_who_acted(demo, ctx):
         assert all(e.actor is not None for e in order.events[1:]), order.ticket
     stopped = [c.stopped_at for c in db.session.query(SlaClock) if c.stopped_at]
     assert max(stopped) <= now
+
+
+def test_demo_projects_at_every_stage_report_monthly_and_one_month_is_missing(demo, ctx):
+    stages = Counter(stage for (stage,) in db.session.query(Project.stage))
+    assert set(stages) == {"intention", "signed", "admitted", "approvals", "construction",
+                           "producing", "withdrawn"}, stages
+    assert all(p.secretary is not None and p.name_ja and p.name_en
+               for p in db.session.query(Project))
+    reports = db.session.query(ProjectReport).all()
+    assert len({r.month for r in reports if r.reported_at is not None}) >= 3
+    overdue = db.session.query(SlaClock).filter_by(subject_type="project_report",
+                                                   state="breached").count()
+    assert overdue >= 1
+    assert db.session.query(Notice).filter_by(subject_type="project_report").count() >= 1
 
 
 def test_loading_the_demo_again_adds_nothing(demo, app):

@@ -2,14 +2,28 @@
 investing, its industry (a chemical project needs an expert review before admission), size and
 site, the stage it has reached, the lead department and the project service secretary, and the
 target dates the approvals are scheduled back from."""
+import datetime as dt
+
 from flask_appbuilder import Model
 from flask_babel import lazy_gettext as _
-from sqlalchemy import Column, Date, ForeignKey, Integer, Numeric, String, Text
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import relationship
 
 from app.core.models import AuditMixin, DepartmentOwnedMixin, LocalizedNameMixin, PuwanUser
 from app.core.parts.attachments import attachments_for
 from app.core.parts.timeline import timeline_for
+from app.core.timeutil import display_tz
 from app.registers.enterprises.models import INDUSTRIES, Enterprise
 
 STAGES = {
@@ -60,3 +74,75 @@ class Project(LocalizedNameMixin, AuditMixin, DepartmentOwnedMixin, Model):
 # Its timeline and attachments (app.core.parts): ``project.events``, ``project.attachments``.
 ProjectEvent = timeline_for(Project, table="project_event", fk="project_id")
 ProjectAttachment = attachments_for(Project, table="project_attachment", fk="project_id")
+
+
+REPORT_STATUSES = {
+    "due": _("Due"),
+    "on_time": _("Reported on time"),
+    "late": _("Reported late"),
+}
+
+
+class ProjectReport(AuditMixin, DepartmentOwnedMixin, Model):
+    """A project's monthly progress report (C1), one per project and month. The month's row is
+    opened (empty, "due") when the month starts for a project in a reporting stage, with the
+    ``monthly_report`` clock on it; filling it in stops the clock. It belongs to its project's
+    lead department (``department_id`` follows the project)."""
+
+    __tablename__ = "project_report"
+    __table_args__ = (
+        UniqueConstraint("project_id", "month", name="uq_project_report_month"),
+    )
+    id = Column(Integer, primary_key=True)
+    project_id = Column(Integer, ForeignKey("project.id", ondelete="CASCADE"), nullable=False,
+                        index=True)
+    project = relationship(Project, info={"label": _("Project"), "parent": True})
+    # the first day of the month reported on
+    month = Column(Date, nullable=False, index=True,
+                   info={"label": _("Month"),
+                         "description": _("Any day of the month reported on.")})
+    progress = Column(Text, info={"label": _("Progress this month")})
+    problems = Column(Text, info={"label": _("Problems and requests")})
+    next_steps = Column(Text, info={"label": _("Next steps")})
+    reported_by_id = Column(Integer, ForeignKey("ab_user.id"))
+    reported_by = relationship(PuwanUser, foreign_keys=[reported_by_id],
+                               info={"label": _("Reported by"), "scope_check": False})
+    reported_at = Column(DateTime, info={"label": _("Reported at")})
+    # reported before the month's end (Asia/Shanghai); None while due
+    on_time = Column(Boolean, info={"label": _("Reported on time")})
+
+    @property
+    def status(self) -> str:
+        """Due (not yet reported), or reported on time / late (after the month's end)."""
+        if self.reported_at is None:
+            return "due"
+        return "on_time" if self.on_time else "late"
+
+    @property
+    def status_label(self) -> str:
+        return str(REPORT_STATUSES[self.status])
+
+    @property
+    def month_label(self) -> str:
+        return self.month.strftime("%Y-%m") if self.month else ""
+
+    def __str__(self) -> str:
+        return f"{self.project} · {self.month_label}"
+
+
+def month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def next_month(day: dt.date) -> dt.date:
+    return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+
+
+def previous_month(day: dt.date) -> dt.date:
+    return (day.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+
+
+def month_end(month: dt.date) -> dt.datetime:
+    """The instant (naive UTC) the month ends in Asia/Shanghai: its report is due then."""
+    local = dt.datetime.combine(next_month(month), dt.time(), tzinfo=display_tz())
+    return local.astimezone(dt.UTC).replace(tzinfo=None)
