@@ -28,7 +28,7 @@ LEAD = "IPB"
 PROJECTS = [
     ("年产20万吨高端精细化学品项目", "年産20万トン高級ファインケミカル製品プロジェクト",
      "200,000 t/yr high-end fine chemicals", "chemical", 350000, 420, "普湾化工园区B区",
-     "approvals", True),
+     "signed", True),  # (a chemical project: admitted only after its expert review, A1)
     ("新能源汽车电池壳体生产基地", "新エネルギー車バッテリーケース生産拠点",
      "EV battery housing plant", "automotive", 86000, 150, "普湾汽车零部件产业园", "construction",
      True),
@@ -120,6 +120,8 @@ def load(now: dt.datetime, department, staff, japanese_window, act_as) -> str:
         if stage == "withdrawn":
             _quiet(ProjectCommands(now=_local(this_month, 1))).perform(
                 project, "withdraw", {"reason": "企业调整全球投资布局，项目暂缓"})
+    if not made:  # (loaded before: the months' reports were made with the projects)
+        return "0 projects"
     reports = _reports(now, first, this_month, staff)
     return f"{made} projects, {reports} monthly reports"
 
@@ -133,7 +135,9 @@ def _reports(now, first, this_month, staff) -> int:
         open_reports(db.session, _local(month, 1, 0))
         rows = (db.session.query(ProjectReport).join(Project)
                 .filter(ProjectReport.month == month, ProjectReport.reported_at.is_(None),
-                        Project.stage.in_([str(s) for s in REPORTING_STAGES] + ["producing"]))
+                        Project.stage.in_([str(s) for s in REPORTING_STAGES] + ["producing"]),
+                        # (this module's projects: other demos' projects report as they do)
+                        Project.name_zh.in_([p[0] for p in PROJECTS]))
                 .order_by(ProjectReport.id).all())
         for k, row in enumerate(rows):
             if row.project.name_zh == MISSING and next_month(month) == this_month:

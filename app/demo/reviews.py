@@ -109,6 +109,7 @@ def load(now: dt.datetime, people: dict, departments: dict, act_as) -> str:
                               enterprise_id=enterprises[enterprise].id, industry="chemical",
                               investment=investment, site=site, stage="signed",
                               department_id=departments[LEAD].id,
+                              secretary=people[STAFF_OF_LEAD],
                               description="拟入驻化工园区，须经专家评审后准入。")
             RecordCommands(Project).create(project)
         if db.session.query(ReviewMeeting.id).filter_by(project_id=project.id).first():

@@ -11,8 +11,8 @@ from app.core.models import PuwanUser
 from app.demo.dataset import DEMO_ENTERPRISES, DEMO_PASSWORD, load_demo, plan_orders
 from app.extensions import db
 from app.registers.enterprises.models import Enterprise
-from app.registers.window.models import WindowService
 from app.registers.projects.models import Project, ProjectReport
+from app.registers.window.models import WindowService
 from app.registers.workorders.lifecycle import State
 from app.registers.workorders.models import WorkOrder, WorkOrderEvent
 from tests.clocks.conftest import at
@@ -39,8 +39,7 @@ def _clean_records():
 
 def _counts():
     models = (WorkOrder, WorkOrderEvent, SlaClock, Notice, Supervision, Enterprise, PuwanUser,
-              WindowService)
-              Project, ProjectReport)
+              WindowService, Project, ProjectReport)
     return {m.__name__: db.session.query(m).count() for m in models}
 
 
@@ -93,8 +92,11 @@ def test_demo_projects_at_every_stage_report_monthly_and_one_month_is_missing(de
     stages = Counter(stage for (stage,) in db.session.query(Project.stage))
     assert set(stages) == {"intention", "signed", "admitted", "approvals", "construction",
                            "producing", "withdrawn"}, stages
-    assert all(p.secretary is not None and p.name_ja and p.name_en
-               for p in db.session.query(Project))
+    from app.demo.projects import PROJECTS
+
+    ours = [p for p in db.session.query(Project) if p.name_zh in {row[0] for row in PROJECTS}]
+    assert len(ours) == len(PROJECTS)
+    assert all(p.secretary is not None and p.name_ja and p.name_en for p in ours)
     reports = db.session.query(ProjectReport).all()
     assert len({r.month for r in reports if r.reported_at is not None}) >= 3
     overdue = db.session.query(SlaClock).filter_by(subject_type="project_report",

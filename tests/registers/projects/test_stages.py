@@ -94,10 +94,11 @@ def test_a_new_project_starts_at_intention_or_signed(app, api, enterprises):
 
 @pytest.fixture
 def admission_check():
-    """A check another package would add: a chemical project is admitted only when …"""
+    """A check another package would add (the expert reviews add the real one for chemical
+    projects): here an energy project is admitted only once its review is noted."""
     def check(session, project):
-        if project.industry == "chemical" and "审查" not in (project.description or ""):
-            return "化工项目须经专家评审"
+        if project.industry == "energy" and "审查" not in (project.description or ""):
+            return "能源项目须经节能审查"
         return None
 
     hooks.ADMISSION_CHECKS.append(check)
@@ -107,11 +108,11 @@ def admission_check():
 
 def test_admission_is_refused_by_a_check_another_package_added(app, api, enterprises,
                                                                admission_check):
-    pk = new_project(api, enterprises.create("IPB"), industry="chemical", stage="signed")
+    pk = new_project(api, enterprises.create("IPB"), industry="energy", stage="signed")
     before = _changes(app, pk)
     resp = act(api, pk, "admit")
     assert resp.status_code == 422
-    assert "化工项目须经专家评审" in str(resp.json)
+    assert "能源项目须经节能审查" in str(resp.json)
     assert _stage(app, pk) == "signed" and _changes(app, pk) == before
     assert api("put", f"{PROJECTS}{pk}", json={"description": "已通过专家审查"}).status_code == 200
     assert act(api, pk, "admit").status_code == 200
