@@ -1,19 +1,15 @@
 """Intake channels: each turns outside input into the same work-order create command."""
 from __future__ import annotations
 
-import hashlib
 import secrets
 
 from app.core.models import Department
 from app.core.parts.attachments import staged
+from app.core.public import token_hash  # noqa: F401  (the intake's links too)
 from app.core.scope import acting_as_system
 from app.extensions import db
 from app.registers.workorders.commands import WorkOrderCommands
 from app.registers.workorders.models import ServiceType, WorkOrder
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def create_public_order(*, channel: str, subject: str, content: str, language: str = "zh",

@@ -2,16 +2,16 @@
 rate the service once it is resolved. Rate-limited; CSRF-protected; errors translated."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _
-from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
 from app.clocks.models import SlaClock
 from app.core.exceptions import CommandError
+from app.core.public import render_public
 from app.core.timeutil import format_display, format_due
 from app.extensions import db
 from app.intake import create_public_order, token_hash
@@ -64,12 +64,7 @@ def page_language() -> str:
     return code if code in LANGUAGES else "zh"
 
 
-def _render(template, status=200, **context):
-    appbuilder = current_app.appbuilder
-    if not hasattr(g, "user"):
-        g.user = current_user
-    return render_template(template, appbuilder=appbuilder,
-                           base_template=appbuilder.base_template, **context), status
+_render = render_public  # (the portal's pages; others import it from core)
 
 
 @portal.route("/", methods=["GET", "POST"])

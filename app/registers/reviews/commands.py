@@ -25,9 +25,9 @@ from app.core.exceptions import ForbiddenError, NotFoundError, TransitionError, 
 from app.core.history import record, snapshot
 from app.core.models import localized
 from app.core.parts.timeline import add_event
+from app.core.public import token_hash
 from app.core.scope import current_scope
 from app.extensions import db
-from app.intake import token_hash
 from app.registers.experts.models import Expert
 from app.registers.reviews.models import (
     DECISIONS,

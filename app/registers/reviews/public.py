@@ -15,11 +15,11 @@ from flask_wtf import FlaskForm
 
 from app.core.exceptions import CommandError
 from app.core.models import localized
+from app.core.public import render_public as render
+from app.core.public import token_hash
 from app.core.scope import acting_as_system
 from app.core.timeutil import format_display
 from app.extensions import db
-from app.intake import token_hash
-from app.intake.portal import _render as render
 from app.registers.projects.models import STAGES
 from app.registers.reviews.commands import ReviewCommands, reviews_of
 from app.registers.reviews.models import DIMENSIONS, OPINIONS, SCALE, Review
