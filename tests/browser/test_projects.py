@@ -51,9 +51,8 @@ def test_a_project_through_its_stages_and_its_monthly_report(app, browser, live_
         form = page.locator("#model_form")
         form.locator("[name=name_zh]").fill("新能源汽车电池壳体生产基地")
         form.locator("select[name=enterprise]").select_option(str(enterprise))
-        industry = form.locator("select[name=industry]")
-        if not industry.input_value():
-            industry.select_option("automotive")
+        # (an automotive-parts plant: a chemical one would wait for its expert review)
+        form.locator("select[name=industry]").select_option("automotive")
         form.locator("select[name=secretary]").select_option(str(secretary))
         assert form.locator("select[name=stage]").input_value() == "intention"
         _submit(page, form)

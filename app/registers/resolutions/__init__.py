@@ -13,6 +13,7 @@ from app.core.parts.timeline import Timeline
 from app.core.parts.views import Panel, register_panel
 from app.core.registry import Register, declare
 from app.core.timeutil import display_tz
+from app.core.transfer.cells import register_reference
 from app.registers.projects.models import Project
 from app.registers.resolutions import panels
 from app.registers.resolutions.charts import CHARTS, FILTERS
@@ -29,6 +30,7 @@ from app.registers.resolutions.models import (
     ResolutionAttachment,
     ResolutionEvent,
 )
+from app.registers.resolutions.spreadsheet import MEETING_REFERENCE
 from app.registers.resolutions.views import bases, resolution_bases
 from app.sla.calendar import WorkCalendar
 
@@ -157,3 +159,6 @@ REGISTER = declare(Register(
                          "handling_department_id": make.ref(Department, code="PCB"),
                          "deadline": _day(30)},
 ))
+
+# (a meeting in a spreadsheet: by its date and title)
+register_reference(InvestmentMeeting, MEETING_REFERENCE)

@@ -16,6 +16,9 @@ from tests.factories import Make, department_id, sample_record
 
 LIST_QUERIES = 4  # user with roles, permissions, capped count, page …
 SHOW_QUERIES = 7
+# Registers whose record page gathers other packages' panels, each one query whatever the rows:
+# a project's page shows its monthly reports, its approval schedule and its expert reviews.
+PANEL_QUERIES = {"project": 2}
 
 pytestmark = pytest.mark.parametrize("register", **by_table(OWNED))
 
@@ -67,4 +70,4 @@ def test_the_record_page_costs_the_same_few_queries_however_many_links(app, clie
     pages = [f"{register.route}/show/{create(app, register, 'ipb', links=_links(app, register, n))}"
              for n in (1, 5)]
     counts = [page_queries(app, office, page) for page in pages]
-    assert counts[0] == counts[1] <= SHOW_QUERIES, counts
+    assert counts[0] == counts[1] <= SHOW_QUERIES + PANEL_QUERIES.get(register.table, 0), counts

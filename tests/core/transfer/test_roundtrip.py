@@ -78,7 +78,7 @@ def test_an_export_of_a_filtered_list_imports_back_unchanged(auth, enterprises, 
     resp = upload(client, f"{route}/import/", exported.get_data(), f"export.{fmt}")
     assert resp.status_code == 302, resp.get_data(as_text=True)[-2000:]
     state = wait(client, resp.headers["Location"])
-    assert state["state"] == "ready"
+    assert state["state"] == "ready", state
     assert state["counts"] == {"create": 0, "update": 0, "unchanged": 2, "refused": 0}
     page = client.get(resp.headers["Location"]).get_data(as_text=True)
     assert 'id="import-nothing"' in page and 'id="import-confirm"' not in page

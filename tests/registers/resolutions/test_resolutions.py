@@ -123,7 +123,8 @@ def test_the_office_extends_the_deadline_and_the_clock_moves_with_it(app, api, r
         end.astimezone(dt.UTC).replace(tzinfo=None)
     with app.app_context():
         actions = [c.action for c in db.session.query(RecordChange)
-                   .filter_by(table_name="resolution", record_id=pk)]
+                   .filter_by(table_name="resolution", record_id=pk)
+                   .order_by(RecordChange.id)]
         db.session.remove()
     assert actions == ["create", "extend"]
 
