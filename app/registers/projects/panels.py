@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload
 from app.clocks.models import SlaClock
 from app.clocks.views import STATES as CLOCK_STATES
 from app.core.scope import current_scope, visibility_clause
-from app.core.timeutil import format_display
+from app.core.timeutil import format_display, format_due
 from app.extensions import db
 from app.registers.projects.commands import CLOCK, REPORT, shanghai_month
 from app.registers.projects.lifecycle import CLOCK_NAMES
@@ -61,7 +61,7 @@ def _row(report: ProjectReport, clock: SlaClock | None, writable: bool) -> dict:
         "reported_at": format_display(report.reported_at) if report.reported_at else "",
         "clock_state": clock.state_now() if clock else "",
         "clock_label": str(CLOCK_STATES.get(clock.state_now(), "")) if clock else "",
-        "due_at": format_display(clock.due_at) if clock else "",
+        "due_at": format_due(clock.due_at) if clock else "",
         "show_url": url_for(f"{VIEW}.show", pk=report.id),
         "edit_url": url_for(f"{VIEW}.edit", pk=report.id) if writable else None,
     }

@@ -61,6 +61,14 @@ def test_a_signed_project_owes_this_months_report_due_at_the_months_end(app, sig
     assert month["due"].hour == 16
 
 
+def test_the_project_page_says_the_report_is_due_by_the_end_of_the_months_last_day(
+        auth, signed):
+    """As the work orders say it: "2026-11-30 24:00", not the next month's "12-01 00:00"."""
+    last_day = (month_end(this_month()) + dt.timedelta(hours=8) - dt.timedelta(days=1)).date()
+    html = auth.client("ipb", lang="ja").get(f"/projects/show/{signed}").get_data(as_text=True)
+    assert f"{last_day.isoformat()} 24:00" in html
+
+
 def test_an_intention_owes_no_report_until_it_is_signed(app, api, enterprises):
     pk = new_project(api, enterprises.create("IPB"))
     assert reports(app, pk) == {}
